@@ -1,0 +1,65 @@
+// Parses the flat counter files /proc/vmstat (`name value`) and /proc/meminfo (`Name:  value kB`).
+import type { Counters, Parsed, Problem } from './types.js';
+
+const VMSTAT_LINE = /^(\S+)\s+(-?\d+)$/;
+// Names may hold parentheses (`Active(anon)`); HugePages_* counts carry no unit.
+const MEMINFO_LINE = /^([^:\s]+):\s*(\d+)(?:\s+(\S+))?$/;
+
+function quote(line: string): string {
+  const trimmed = line.trim();
+  return JSON.stringify(trimmed.length > 60 ? `${trimmed.slice(0, 57)}...` : trimmed);
+}
+
+/** Runs `parseLine` over the non-blank lines; a counter name seen twice keeps its first value. */
+function parseLines(
+  text: string,
+  file: string,
+  parseLine: (line: string, report: (message: string) => void) => [string, number] | undefined,
+): Parsed<Counters> {
+  const problems: Problem[] = [];
+  // No prototype, so a counter named like an Object method is stored as data.
+  const counters: Counters = Object.create(null) as Counters;
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.replace(/\r$/, '').trim();
+    if (line === '') return;
+    const report = (message: string): void => {
+      problems.push({ file, line: index + 1, message });
+    };
+    const entry = parseLine(line, report);
+    if (!entry) return;
+    const [name, value] = entry;
+    if (Object.prototype.hasOwnProperty.call(counters, name)) {
+      report(`duplicate counter ${quote(name)}`);
+      return;
+    }
+    counters[name] = value;
+  });
+  return { value: counters, problems };
+}
+
+export function parseVmstat(text: string, file = 'vmstat'): Parsed<Counters> {
+  return parseLines(text, file, (line, report) => {
+    const m = VMSTAT_LINE.exec(line);
+    if (!m) {
+      report(`unrecognised line: ${quote(line)}`);
+      return undefined;
+    }
+    return [m[1] ?? '', Number(m[2])];
+  });
+}
+
+export function parseMeminfo(text: string, file = 'meminfo'): Parsed<Counters> {
+  return parseLines(text, file, (line, report) => {
+    const m = MEMINFO_LINE.exec(line);
+    if (!m) {
+      report(`unrecognised line: ${quote(line)}`);
+      return undefined;
+    }
+    const unit = m[3];
+    if (unit !== undefined && unit !== 'kB') {
+      report(`unexpected unit ${quote(unit)} for ${m[1] ?? ''}`);
+      return undefined;
+    }
+    return [m[1] ?? '', Number(m[2])];
+  });
+}
