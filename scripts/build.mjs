@@ -9,6 +9,18 @@ const banner = {
   js: "import { createRequire as __fragtopCreateRequire } from 'node:module'; const require = __fragtopCreateRequire(import.meta.url);",
 };
 
+// Ink imports react-devtools-core only when DEV=true; it is not installed, so bundle an empty stand-in.
+const withoutDevtools = {
+  name: 'without-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({
+      path: 'react-devtools-core',
+      namespace: 'empty',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export default {};' }));
+  },
+};
+
 await build({
   entryPoints: { fragtop: 'src/cli/main.tsx', bench: 'scripts/bench.ts' },
   outdir: 'dist',
@@ -19,7 +31,6 @@ await build({
   sourcemap: 'linked',
   banner,
   define: { 'process.env.NODE_ENV': '"production"', FRAGTOP_VERSION: JSON.stringify(version) },
-  // react-devtools-core is an optional Ink dependency that is never loaded in production.
-  external: ['react-devtools-core'],
+  plugins: [withoutDevtools],
   logLevel: 'warning',
 });

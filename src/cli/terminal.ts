@@ -1,0 +1,29 @@
+// Terminal setup and teardown: alternate screen in, and always back out on quit, signals and crashes.
+
+const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h\u001b[H';
+const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l';
+const SHOW_CURSOR = '\u001b[?25h';
+
+export interface TerminalSession {
+  /** Leaves the alternate screen once; safe to call from several exit paths. */
+  restore(): void;
+}
+
+export function enterAlternateScreen(stdout: NodeJS.WriteStream): TerminalSession {
+  stdout.write(ENTER_ALTERNATE_SCREEN);
+  let restored = false;
+  return {
+    restore() {
+      if (restored) return;
+      restored = true;
+      if (stdout.isTTY && process.stdin.isTTY && process.stdin.setRawMode) {
+        try {
+          process.stdin.setRawMode(false);
+        } catch {
+          // stdin may already be closed on SIGHUP; the screen still has to be restored.
+        }
+      }
+      stdout.write(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
+    },
+  };
+}

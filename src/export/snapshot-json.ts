@@ -1,0 +1,68 @@
+// The JSON snapshot of DESIGN.md (schema 1). Field names are a contract: add fields, never rename or drop one.
+import type { Snapshot } from '../analyze/snapshot-types.js';
+import type { Diagnosis } from '../analyze/diagnosis.js';
+import type { AllocFailure } from '../parse/alloc-failure.js';
+
+export interface SnapshotJsonInput {
+  snapshot: Snapshot;
+  targetOrder: number;
+  failures: readonly AllocFailure[];
+  suppressedFailures: number;
+  diagnosis: Diagnosis | null;
+  rates: Record<string, number | null>;
+  extraProblems?: { source: string; message: string }[];
+}
+
+export function snapshotJson(input: SnapshotJsonInput): Record<string, unknown> {
+  const { snapshot, targetOrder } = input;
+  const problems = [
+    ...Object.entries(snapshot.unavailable).map(([source, message]) => ({ source, message })),
+    ...snapshot.problems.map((p) => ({
+      source: p.file,
+      ...(p.line !== undefined ? { line: p.line } : {}),
+      message: p.message,
+    })),
+    ...(input.extraProblems ?? []),
+  ];
+  return {
+    schema: 1,
+    time: new Date(snapshot.timeMs).toISOString(),
+    host: snapshot.host,
+    kernel: snapshot.kernel,
+    pageSize: snapshot.pageSize,
+    targetOrder,
+    memory: snapshot.memory,
+    zones: snapshot.zones.map((zone) => ({
+      node: zone.node,
+      zone: zone.zone,
+      free: zone.freeBlocksByOrder,
+      freePages: zone.freePages,
+      highestFreeOrder: zone.highestFreeOrder,
+      unusableIndex: zone.unusableIndex,
+      fragmentationIndex: zone.fragmentationIndex,
+      watermarks: zone.watermarks,
+      canAllocate: zone.canAllocate,
+      freeByType: zone.freeByType,
+      blocksByType: zone.blocksByType,
+      managedPages: zone.managedPages,
+      cmaFreePages: zone.cmaFreePages,
+    })),
+    slabAllocator: snapshot.slabAllocator,
+    slabs: snapshot.slabs.map((slab) => ({
+      name: slab.name,
+      activeObjs: slab.activeObjs,
+      numObjs: slab.numObjs,
+      objSize: slab.objSizeBytes,
+      objPerSlab: slab.objPerSlab,
+      pagesPerSlab: slab.pagesPerSlab,
+      activeSlabs: slab.activeSlabs,
+      numSlabs: slab.numSlabs,
+      bytes: slab.bytes,
+    })),
+    failures: input.failures,
+    suppressedFailures: input.suppressedFailures,
+    diagnosis: input.diagnosis,
+    rates: input.rates,
+    problems,
+  };
+}

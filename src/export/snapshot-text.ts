@@ -1,0 +1,52 @@
+// The plain-text form of `fragtop snapshot`: the screen's content without a terminal, for pipes and tickets.
+import { bannerLines, headerText } from '../ui/screen-text.js';
+import { failureExplanation, failureSummary } from '../ui/failure-text.js';
+import { slabHeader, slabLine } from '../ui/slab-layout.js';
+import { countCells, tailCells, zoneHeader, zoneLabel } from '../ui/zones-layout.js';
+import type { SnapshotJsonInput } from './snapshot-json.js';
+
+const TEXT_WIDTH = 100;
+const TOP_SLABS = 15;
+/** Wide enough for exact counts up to 9,999,999: text output is for copying into tickets. */
+const TEXT_CELL_WIDTH = 8;
+
+export function snapshotText(input: SnapshotJsonInput): string {
+  const { snapshot, targetOrder } = input;
+  const lines: string[] = [];
+  lines.push(headerText(snapshot, null));
+  const [verdict, advice] = bannerLines(input.diagnosis);
+  lines.push(verdict);
+  if (advice) lines.push(`  ${advice}`);
+  lines.push('', `Free blocks by order (target order ${targetOrder})`);
+  if (snapshot.zones.length === 0)
+    lines.push(`  ${snapshot.unavailable.buddyinfo ?? 'no zones in buddyinfo'}`);
+  else {
+    lines.push(zoneHeader(snapshot, targetOrder, TEXT_CELL_WIDTH));
+    for (const zone of snapshot.zones)
+      lines.push(
+        zoneLabel(zone) +
+          countCells(zone, snapshot.orderCount, TEXT_CELL_WIDTH).join('') +
+          tailCells(zone, targetOrder, snapshot.pageSize),
+      );
+  }
+  lines.push('', `Slab caches (top ${TOP_SLABS} by size of ${snapshot.slabs.length})`);
+  if (snapshot.unavailable.slabinfo) lines.push(`  ${snapshot.unavailable.slabinfo}`);
+  else {
+    lines.push(slabHeader(TEXT_WIDTH));
+    for (const slab of snapshot.slabs.slice(0, TOP_SLABS)) lines.push(slabLine(slab, TEXT_WIDTH));
+  }
+  lines.push(
+    '',
+    `Allocation failures (${input.failures.length}${input.suppressedFailures ? `, ${input.suppressedFailures} suppressed` : ''})`,
+  );
+  for (const failure of [...input.failures].reverse()) {
+    lines.push(`  ${failureSummary(failure, snapshot.pageSize)}`, `    ${failureExplanation(failure)}`);
+  }
+  const problems = [
+    ...Object.entries(snapshot.unavailable).map(([source, message]) => `${source}: ${message}`),
+    ...snapshot.problems.map((p) => `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`),
+    ...(input.extraProblems ?? []).map((p) => `${p.source}: ${p.message}`),
+  ];
+  if (problems.length) lines.push('', 'Problems', ...problems.map((p) => `  ${p}`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,122 @@
+// Reads the /proc files of one machine (or a fixture tree) into RawFrames, one call per tick.
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import {
+  PROC_FILES,
+  PROC_PATHS,
+  type FileRead,
+  type ProcFileName,
+  type RawFrame,
+} from '../model/raw-frame.js';
+import { inferPageSize } from '../analyze/page-size.js';
+import { readProcFile } from './read-proc-file.js';
+import {
+  createPagetypeinfoSchedule,
+  isPagetypeinfoDue,
+  notePagetypeinfoRead,
+  type PagetypeinfoSchedule,
+} from './pagetypeinfo-schedule.js';
+
+export interface ProcSourceOptions {
+  procRoot: string;
+  /** Fixed pagetypeinfo interval in ms; null = every tick, backing off when a read is slow. */
+  pagetypeinfoIntervalMs?: number | null;
+  now?: () => number;
+}
+
+export interface ProcSourceStatus {
+  procRoot: string;
+  pageSizeNote: string | null;
+  pagetypeinfoNote: string | null;
+}
+
+function trimmedText(read: FileRead | undefined): string | null {
+  return read?.ok ? read.text.trim() || null : null;
+}
+
+/** The running system's page size; only meaningful when reading this machine's own /proc. */
+function systemPageSize(): number | null {
+  try {
+    const value = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8', timeout: 2000 }).trim());
+    return Number.isInteger(value) && value > 0 ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+export class ProcSource {
+  readonly procRoot: string;
+  private readonly now: () => number;
+  private readonly schedule: PagetypeinfoSchedule;
+  private lastPagetypeinfo: FileRead | undefined;
+  private host: string | null | undefined;
+  private kernel: string | null | undefined;
+  private pageSize: number | undefined;
+  private pageSizeNote: string | null = null;
+  private readonly isLiveRoot: boolean;
+
+  constructor(options: ProcSourceOptions) {
+    this.procRoot = resolve(options.procRoot);
+    this.isLiveRoot = this.procRoot === '/proc';
+    this.now = options.now ?? Date.now;
+    this.schedule = createPagetypeinfoSchedule(options.pagetypeinfoIntervalMs ?? null);
+  }
+
+  status(): ProcSourceStatus {
+    return {
+      procRoot: this.procRoot,
+      pageSizeNote: this.pageSizeNote,
+      pagetypeinfoNote: this.schedule.reason,
+    };
+  }
+
+  async read(): Promise<RawFrame> {
+    const timeMs = this.now();
+    const wantPagetypeinfo = isPagetypeinfoDue(this.schedule, timeMs);
+    const names = PROC_FILES.filter((name) => name !== 'pagetypeinfo' || wantPagetypeinfo);
+    const reads = await Promise.all(names.map((name) => readProcFile(this.path(name), this.now)));
+    const files: Partial<Record<ProcFileName, FileRead>> = {};
+    names.forEach((name, i) => (files[name] = reads[i]));
+
+    const ptiRead = files.pagetypeinfo;
+    if (ptiRead) {
+      this.lastPagetypeinfo = ptiRead;
+      if (ptiRead.ok) notePagetypeinfoRead(this.schedule, timeMs, ptiRead.readMs);
+    } else if (this.lastPagetypeinfo) {
+      files.pagetypeinfo = this.lastPagetypeinfo;
+    }
+
+    await this.readIdentityOnce(files);
+    return {
+      timeMs,
+      host: this.host ?? null,
+      kernel: this.kernel ?? null,
+      pageSize: this.pageSize ?? 4096,
+      files,
+      kmsg: [],
+    };
+  }
+
+  private path(name: ProcFileName | 'osrelease' | 'hostname'): string {
+    return join(this.procRoot, name === 'hostname' ? 'sys/kernel/hostname' : PROC_PATHS[name]);
+  }
+
+  /** Host, kernel and page size do not change while fragtop runs: read them on the first tick. */
+  private async readIdentityOnce(files: RawFrame['files']): Promise<void> {
+    if (this.kernel !== undefined) return;
+    const [osrelease, hostname] = await Promise.all([
+      readProcFile(this.path('osrelease')),
+      readProcFile(this.path('hostname')),
+    ]);
+    this.kernel = trimmedText(osrelease);
+    this.host = trimmedText(hostname);
+    const inferred = inferPageSize(trimmedText(files.meminfo), trimmedText(files.zoneinfo));
+    const live = this.isLiveRoot ? systemPageSize() : null;
+    if (live !== null) this.pageSize = live;
+    else if (inferred !== null) this.pageSize = inferred;
+    else {
+      this.pageSize = 4096;
+      this.pageSizeNote = 'page size unknown: assuming 4 KiB';
+    }
+  }
+}

@@ -1,0 +1,51 @@
+// The target-order diagnosis for what the screen shows, memoized so it is computed once per frame or key press.
+import { diagnose, type Diagnosis } from '../analyze/diagnosis.js';
+import type { Snapshot } from '../analyze/snapshot-types.js';
+import type { AllocFailure } from '../parse/alloc-failure.js';
+import { targetOrderOf, type FragtopState } from './create-store.js';
+
+/** Advice of the most recent failure whose allocation site is known, for the banner. */
+export function culpritAdviceOf(failures: readonly AllocFailure[]): string | undefined {
+  for (let i = failures.length - 1; i >= 0; i--) {
+    const culprit = failures[i]?.culprit;
+    if (culprit && culprit.id !== 'unknown') return `${culprit.title}: ${culprit.advice}`;
+  }
+  return undefined;
+}
+
+export function diagnoseSnapshot(
+  snapshot: Snapshot,
+  targetOrder: number,
+  failures: readonly AllocFailure[],
+): Diagnosis | null {
+  const { buddy, zoneinfo, pageTypes, meminfo } = snapshot.parsed;
+  if (!buddy) return null;
+  return diagnose({
+    kernel: snapshot.kernel,
+    targetOrder,
+    pageSizeBytes: snapshot.pageSize,
+    buddy: buddy.zones,
+    zoneinfo: zoneinfo?.zones,
+    pagetypeFree: pageTypes?.free,
+    pagetypeBlocks: pageTypes?.blocks,
+    meminfo: meminfo ?? undefined,
+    culpritAdvice: culpritAdviceOf(failures),
+  });
+}
+
+let last: {
+  snapshot: Snapshot | null;
+  order: number;
+  failures: readonly AllocFailure[];
+  result: Diagnosis | null;
+} | null = null;
+
+/** Selector: returns the same object until the displayed snapshot, the target order or the failures change. */
+export function selectDiagnosis(state: FragtopState): Diagnosis | null {
+  const order = targetOrderOf(state);
+  if (last && last.snapshot === state.displayed && last.order === order && last.failures === state.failures)
+    return last.result;
+  const result = state.displayed ? diagnoseSnapshot(state.displayed, order, state.failures) : null;
+  last = { snapshot: state.displayed, order, failures: state.failures, result };
+  return result;
+}

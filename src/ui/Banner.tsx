@@ -1,0 +1,31 @@
+// Two lines that answer the question the user came with: can an order-N allocation succeed, and if not, why.
+import { Text } from 'ink';
+import type { Diagnosis } from '../analyze/diagnosis.js';
+import { selectDiagnosis } from '../store/select-diagnosis.js';
+import { bannerLines } from './screen-text.js';
+import { useDisplay, useFragtop } from './StoreContext.js';
+
+export const BANNER_LINES = 2;
+
+const VERDICT_COLOR: Record<Diagnosis['verdict'], string> = {
+  ok: 'green',
+  fragmentation: 'red',
+  'low-memory': 'red',
+  unknown: 'yellow',
+};
+
+export function Banner({ width }: { width: number }) {
+  const diagnosis = useFragtop(selectDiagnosis);
+  const { color } = useDisplay();
+  const [first, second] = bannerLines(diagnosis);
+  return (
+    <>
+      <Text wrap="truncate" bold color={color && diagnosis ? VERDICT_COLOR[diagnosis.verdict] : undefined}>
+        {first.slice(0, width)}
+      </Text>
+      <Text wrap="truncate" dimColor>
+        {second ? second.slice(0, width) : ' '}
+      </Text>
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+// The most recent kernel allocation failures: what failed, why, and where; newest first.
+import { Box, Text } from 'ink';
+import type { AllocFailure } from '../parse/alloc-failure.js';
+import { SectionTitle } from './SectionTitle.js';
+import { failureExplanation, failureSummary } from './failure-text.js';
+import { useDisplay } from './StoreContext.js';
+
+export interface FailuresPanelProps {
+  failures: readonly AllocFailure[];
+  suppressed: number;
+  logNote: string | null;
+  pageSize: number;
+  width: number;
+  maxLines: number;
+  selected: number | null;
+}
+
+export function FailuresPanel({
+  failures,
+  suppressed,
+  logNote,
+  pageSize,
+  width,
+  maxLines,
+  selected,
+}: FailuresPanelProps) {
+  const { color } = useDisplay();
+  const newestFirst = [...failures].reverse();
+  const perFailure = 2;
+  const room = Math.max(0, Math.floor((maxLines - 1) / perFailure));
+  const title = `Allocation failures · ${failures.length} reports${suppressed ? ` · ${suppressed} suppressed` : ''}`;
+  return (
+    <Box flexDirection="column" width={width}>
+      <SectionTitle width={width} title={title} />
+      {failures.length === 0 ? (
+        <Text wrap="truncate" dimColor>
+          {logNote ?? 'none in the kernel log'}
+        </Text>
+      ) : (
+        newestFirst.slice(0, room).map((failure, i) => {
+          const isSelected = selected === i;
+          return (
+            <Box key={i} flexDirection="column">
+              <Text wrap="truncate" inverse={isSelected && color} bold={isSelected}>
+                {(isSelected ? '>' : ' ') + failureSummary(failure, pageSize)}
+              </Text>
+              <Text
+                wrap="truncate"
+                color={color ? (failure.cause === 'fragmentation' ? 'yellow' : 'red') : undefined}
+              >
+                {'   ' + failureExplanation(failure)}
+              </Text>
+            </Box>
+          );
+        })
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,27 @@
+// Short text forms of an allocation-failure report, shared by the panel, the detail view and `snapshot`.
+import type { AllocFailure } from '../parse/alloc-failure.js';
+import { blockLabel, clockTime } from './format.js';
+
+/** `[12345.678]` for seconds since boot, local HH:MM:SS for dated lines, `-` when the line had no time. */
+export function failureTime(time: number | string | null): string {
+  if (time === null) return '-';
+  if (typeof time === 'number') return `[${time.toFixed(1)}]`;
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? time : clockTime(ms);
+}
+
+export function failureSummary(failure: AllocFailure, pageSize: number): string {
+  const order =
+    failure.order === null ? 'order ?' : `order ${failure.order} (${blockLabel(pageSize, failure.order)})`;
+  const flags = failure.flags.length ? failure.flags.join('|') : failure.mode;
+  const who = failure.pid === null ? failure.process : `${failure.process}[${failure.pid}]`;
+  return `${failureTime(failure.time)} ${who} ${order} ${flags}`;
+}
+
+export function failureExplanation(failure: AllocFailure): string {
+  const culprit =
+    failure.culprit && failure.culprit.id !== 'unknown' ? failure.culprit.title : 'site unknown';
+  const suppressed = failure.suppressedBefore ? ` · ${failure.suppressedBefore} suppressed before it` : '';
+  const kind = failure.kind === 'oom-kill' ? 'OOM kill · ' : '';
+  return `${kind}${failure.cause} · ${culprit}${suppressed}`;
+}

@@ -1,0 +1,41 @@
+// Pure text of the header, notes and verdict banner, shared by the screen and `snapshot`'s text form.
+import type { Diagnosis } from '../analyze/diagnosis.js';
+import type { Snapshot } from '../analyze/snapshot-types.js';
+import type { FragtopState } from '../store/create-store.js';
+import { clockTime, durationLabel, humanBytes } from './format.js';
+
+export function headerText(
+  snapshot: Snapshot | null,
+  state: Pick<FragtopState, 'mode' | 'paused' | 'intervalMs'> | null,
+): string {
+  const parts = ['fragtop'];
+  if (snapshot) {
+    parts.push(
+      snapshot.host ?? 'unknown host',
+      snapshot.kernel ?? 'unknown kernel',
+      `${humanBytes(snapshot.pageSize)} pages`,
+    );
+    const { totalBytes, freeBytes, availableBytes } = snapshot.memory;
+    if (totalBytes !== null)
+      parts.push(
+        `mem ${humanBytes(totalBytes)} free ${humanBytes(freeBytes)} avail ${humanBytes(availableBytes)}`,
+      );
+  }
+  if (state) parts.push(`${state.paused ? 'PAUSED' : state.mode} ${durationLabel(state.intervalMs)}`);
+  if (snapshot) parts.push(clockTime(snapshot.timeMs));
+  return parts.join(' · ');
+}
+
+/** Notes from the sources (pagetypeinfo back-off, unknown page size, recording); null when there are none. */
+export function notesText(state: Pick<FragtopState, 'notes' | 'flash'>): string | null {
+  const notes = [state.notes.recording, state.notes.pagetypeinfo, state.notes.pageSize].filter(
+    (note): note is string => Boolean(note),
+  );
+  return notes.length ? notes.join(' · ') : null;
+}
+
+export function bannerLines(diagnosis: Diagnosis | null): [string, string] {
+  if (!diagnosis) return ['waiting for buddyinfo…', ''];
+  const verdict = diagnosis.verdict === 'ok' ? 'OK' : diagnosis.verdict.toUpperCase();
+  return [`ORDER ${diagnosis.targetOrder} ${verdict}: ${diagnosis.reason}`, diagnosis.advice.join(' ')];
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/cli/parse-args.js';
+import { parseDuration } from '../../src/cli/duration.js';
+
+function run(argv: string[]) {
+  const parsed = parseArgs(argv);
+  if (parsed.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(parsed)}`);
+  return parsed;
+}
+
+function error(argv: string[]): string {
+  const parsed = parseArgs(argv);
+  if (parsed.kind !== 'error') throw new Error(`expected an error, got ${parsed.kind}`);
+  return parsed.message;
+}
+
+describe('parseDuration', () => {
+  it('reads ms, s, m, h and bare seconds', () => {
+    expect(parseDuration('500ms')).toBe(500);
+    expect(parseDuration('2s')).toBe(2000);
+    expect(parseDuration('1.5m')).toBe(90_000);
+    expect(parseDuration('1h')).toBe(3_600_000);
+    expect(parseDuration('3')).toBe(3000);
+  });
+  it('rejects other shapes', () => {
+    for (const text of ['', 's', '-1s', '1x', '1 s s', 'ten']) expect(parseDuration(text)).toBeNull();
+  });
+});
+
+describe('parseArgs', () => {
+  it('defaults to the live monitor on /proc at 1 s', () => {
+    const parsed = run([]);
+    expect(parsed.command).toBe('live');
+    expect(parsed.options.procRoot).toBe('/proc');
+    expect(parsed.options.intervalMs).toBe(1000);
+    expect(parsed.options.order).toBeNull();
+  });
+
+  it('accepts the common options in every mode, with = or a separate value', () => {
+    for (const command of ['snapshot', 'record', 'demo']) {
+      const parsed = run([
+        command,
+        '--proc-root=fix/proc',
+        '--sys-root',
+        'fix/sys',
+        '--kmsg',
+        'k.txt',
+        '--interval',
+        '500ms',
+        '--order',
+        '6',
+        '--read-only',
+        '--pagetypeinfo-interval',
+        '10s',
+      ]);
+      expect(parsed.command).toBe(command);
+      expect(parsed.options).toMatchObject({
+        procRoot: 'fix/proc',
+        sysRoot: 'fix/sys',
+        kmsg: 'k.txt',
+        intervalMs: 500,
+        order: 6,
+        readOnly: true,
+        pagetypeinfoIntervalMs: 10_000,
+      });
+    }
+    expect(run(['replay', 'rec.ftr', '--order', '4']).file).toBe('rec.ftr');
+  });
+
+  it('reads snapshot --json and the replay selection', () => {
+    const parsed = run(['snapshot', '--json', '--replay', 'r.ftr', '--at', '-5m']);
+    expect(parsed.options).toMatchObject({ json: true, replay: 'r.ftr', at: '-5m' });
+  });
+
+  it('gives one clear line for each kind of mistake', () => {
+    expect(error(['frob'])).toBe('unknown command "frob" (try fragtop --help)');
+    expect(error(['--bogus'])).toBe('unknown option --bogus (try fragtop --help)');
+    expect(error(['--interval', 'soon'])).toBe(
+      '--interval expects a duration like 500ms, 2s or 1m, got "soon"',
+    );
+    expect(error(['--interval', '0'])).toBe('--interval expects a duration like 500ms, 2s or 1m, got "0"');
+    expect(error(['--order', '-1'])).toBe('--order expects a whole number from 0 to 20, got "-1"');
+    expect(error(['--order'])).toBe('--order expects a value');
+    expect(error(['--json'])).toBe('--json belongs to "fragtop snapshot", not "fragtop"');
+    expect(error(['snapshot', '--json=yes'])).toBe('--json takes no value');
+    expect(error(['replay'])).toBe('fragtop replay expects one recording FILE');
+    expect(error(['snapshot', 'extra'])).toBe('unexpected argument "extra" (try fragtop --help)');
+    expect(error(['check'])).toBe('fragtop check needs --order N');
+    expect(error(['snapshot', '--at', '5m'])).toBe('--at needs --replay FILE');
+  });
+
+  it('answers --help and --version before anything else', () => {
+    expect(parseArgs(['--help'])).toEqual({ kind: 'help', command: null });
+    expect(parseArgs(['snapshot', '-h'])).toEqual({ kind: 'help', command: 'snapshot' });
+    expect(parseArgs(['--version'])).toEqual({ kind: 'version' });
+  });
+});

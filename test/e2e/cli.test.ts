@@ -1,0 +1,125 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { fixturePath, REPO_ROOT } from '../helpers/frames.js';
+import { BIN, HAS_BUILD } from '../helpers/tmux.js';
+
+const why = HAS_BUILD ? '' : ' (skipped: run npm run build first)';
+
+function fragtop(args: string[], input = '') {
+  const result = spawnSync('node', [BIN, ...args], {
+    cwd: REPO_ROOT,
+    input,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const FIXTURES = readdirSync(fixturePath()).filter((name) => existsSync(fixturePath(name, 'proc')));
+
+describe('the fragtop command line', () => {
+  it.skipIf(!HAS_BUILD)(`prints the JSON contract for every fixture${why}`, () => {
+    expect(FIXTURES.length).toBeGreaterThanOrEqual(4);
+    for (const name of FIXTURES) {
+      const { status, stdout, stderr } = fragtop([
+        'snapshot',
+        '--json',
+        '--proc-root',
+        fixturePath(name, 'proc'),
+      ]);
+      expect(stderr, name).toBe('');
+      expect(status, name).toBe(0);
+      const json = JSON.parse(stdout);
+      expect(json.schema).toBe(1);
+      expect(typeof json.time).toBe('string');
+      expect(json.pageSize).toBe(4096);
+      expect(json.kernel, name).toMatch(/^\d+\.\d+/);
+      expect(json.zones.length, name).toBeGreaterThan(0);
+      for (const zone of json.zones) {
+        const pages = zone.free.reduce((sum: number, blocks: number, o: number) => sum + blocks * 2 ** o, 0);
+        expect(zone.freePages).toBe(pages);
+        expect(zone.unusableIndex).toHaveLength(zone.free.length);
+        expect(zone.fragmentationIndex).toHaveLength(zone.free.length);
+        for (const key of ['highestFreeOrder', 'watermarks', 'canAllocate', 'freeByType', 'blocksByType'])
+          expect(zone).toHaveProperty(key);
+      }
+      expect(Array.isArray(json.slabs)).toBe(true);
+      expect(Array.isArray(json.failures)).toBe(true);
+      expect(Array.isArray(json.problems)).toBe(true);
+    }
+  });
+
+  it.skipIf(!HAS_BUILD)(`says what is unavailable instead of failing${why}`, () => {
+    const { status, stdout } = fragtop([
+      'snapshot',
+      '--json',
+      '--proc-root',
+      fixturePath('ubuntu-3.2', 'proc'),
+    ]);
+    expect(status).toBe(0);
+    const json = JSON.parse(stdout);
+    const sources = json.problems.map((p: { source: string }) => p.source);
+    expect(sources).toContain('vmstat');
+    expect(sources).toContain('meminfo');
+    expect(json.zones[0].freeByType).not.toBeNull();
+  });
+
+  it.skipIf(!HAS_BUILD)(`prints a text snapshot with zones, slabs and failures${why}`, () => {
+    const dir = fixturePath('centos7-numa-k8s');
+    const { status, stdout } = fragtop([
+      'snapshot',
+      '--proc-root',
+      `${dir}/proc`,
+      '--kmsg',
+      `${dir}/dmesg.txt`,
+    ]);
+    expect(status).toBe(0);
+    expect(stdout).toContain('Free blocks by order (target order 6)');
+    expect(stdout).toMatch(/^1 Normal\s+108359\s+115466/m);
+    expect(stdout).toContain('Allocation failures');
+    expect(stdout).toContain('order 6 (256K)');
+  });
+
+  it.skipIf(!HAS_BUILD)(`exits 2 with one line for bad usage${why}`, () => {
+    const { status, stdout, stderr } = fragtop(['--interval', 'soon']);
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('fragtop: --interval expects a duration like 500ms, 2s or 1m, got "soon"\n');
+  });
+
+  it.skipIf(!HAS_BUILD)(`lists every common option in --help${why}`, () => {
+    const { status, stdout } = fragtop(['--help']);
+    expect(status).toBe(0);
+    for (const option of [
+      '--proc-root',
+      '--sys-root',
+      '--kmsg',
+      '--interval',
+      '--order',
+      '--pagetypeinfo-interval',
+      '--read-only',
+      '--version',
+    ])
+      expect(stdout).toContain(option);
+  });
+
+  it.skipIf(!HAS_BUILD)(
+    `without a terminal the live screen points to fragtop snapshot and exits 1${why}`,
+    () => {
+      const { status, stderr } = fragtop(['--proc-root', fixturePath('live-6.18', 'proc')]);
+      expect(status).toBe(1);
+      expect(stderr).toContain('use "fragtop snapshot"');
+    },
+  );
+
+  it.skipIf(!HAS_BUILD)(`reports a missing proc root as unavailable files, not a crash${why}`, () => {
+    const { status, stdout } = fragtop(['snapshot', '--json', '--proc-root', '/nonexistent/proc']);
+    expect(status).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(json.zones).toEqual([]);
+    expect(json.problems.find((p: { source: string }) => p.source === 'buddyinfo').message).toContain(
+      'does not exist',
+    );
+  });
+});

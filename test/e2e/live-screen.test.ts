@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, exitStatus, HAS_BUILD, HAS_TMUX, TmuxSession } from '../helpers/tmux.js';
+
+const sessions: TmuxSession[] = [];
+afterEach(() => {
+  while (sessions.length) sessions.pop()?.kill();
+});
+
+const canRun = HAS_TMUX && HAS_BUILD;
+const why = !HAS_TMUX
+  ? ' (skipped: tmux is not installed)'
+  : !HAS_BUILD
+    ? ' (skipped: run npm run build first)'
+    : '';
+
+function start(args: string, size?: { columns: number; rows: number }): TmuxSession {
+  const session = new TmuxSession(`node ${BIN} ${args}`, size);
+  sessions.push(session);
+  return session;
+}
+
+describe('fragtop in a real terminal', () => {
+  it.skipIf(!canRun)(
+    `shows a fixture's zones at 100x30, sorts on s, and q leaves the alternate screen${why}`,
+    async () => {
+      const session = start(
+        '--proc-root fixtures/centos7-numa-k8s/proc --kmsg fixtures/centos7-numa-k8s/dmesg.txt',
+      );
+      const screen = await session.waitFor(
+        (s) => s.includes('Free blocks by order') && s.includes('1 Normal'),
+      );
+      expect(session.alternateOn()).toBe(true);
+      expect(screen).toContain('3.10.0-1160.49.1.el7.x86_64');
+      expect(screen).toContain('target order 6 (256K)');
+      expect(screen.split('\n').filter((line) => line.trim()).length).toBeLessThanOrEqual(29);
+      session.send('s');
+      await session.waitFor((s) => s.includes('Slab caches by object size'));
+      session.send('q');
+      const after = await session.waitFor((s) => exitStatus(s) !== null);
+      expect(exitStatus(after)).toBe(0);
+      expect(session.alternateOn()).toBe(false);
+      expect(after).not.toContain('Free blocks by order');
+    },
+  );
+
+  it.skipIf(!canRun)(`shows this machine's live zones, updating every second${why}`, async () => {
+    const zones = readFileSync('/proc/buddyinfo', 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(/\s+/)[3]!);
+    const session = start('--interval 500ms');
+    await session.waitFor((s) => zones.every((zone) => s.includes(` ${zone}`)));
+    const clock = (s: string) => /(\d\d:\d\d:\d\d)\s*$/m.exec(s.split('\n')[0] ?? '')?.[1];
+    const first = clock(session.screen());
+    expect(first).toBeDefined();
+    await session.waitFor((s) => clock(s) !== first, 5000);
+    session.send('C-c');
+    const after = await session.waitFor((s) => exitStatus(s) !== null);
+    expect(exitStatus(after)).toBe(0);
+    expect(session.alternateOn()).toBe(false);
+  });
+
+  it.skipIf(!canRun)(`restores the terminal on SIGTERM${why}`, async () => {
+    const session = start('--proc-root fixtures/live-6.18/proc');
+    await session.waitFor((s) => s.includes('Free blocks by order'));
+    const pid = session.tmux('display-message', '-p', '-t', session.name, '#{pane_pid}').trim();
+    // The pane runs sh, whose child is node: signal the child.
+    const child = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0]!;
+    process.kill(Number(child), 'SIGTERM');
+    const after = await session.waitFor((s) => exitStatus(s) !== null);
+    expect(exitStatus(after)).toBe(143);
+    expect(session.alternateOn()).toBe(false);
+  });
+});

@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFragtopStore } from '../../src/store/create-store.js';
+import { fixtureFrame, fixturePath } from '../helpers/frames.js';
+import { KEYS, press, renderApp, waitForFrame, type Rendered } from '../helpers/ink.js';
+
+const mounted: Rendered[] = [];
+afterEach(() => {
+  while (mounted.length) mounted.pop()?.unmount();
+});
+
+function start(options: Parameters<typeof createFragtopStore>[0] = {}, frame = fixtureFrame('live-6.18')) {
+  const store = createFragtopStore(options);
+  store.getState().actions.ingest(frame);
+  let quits = 0;
+  const rendered = renderApp(store, () => (quits += 1));
+  mounted.push(rendered);
+  return { store, rendered, quits: () => quits };
+}
+
+/** The slab cache names in screen order, read from the lines under the slab header. */
+function slabNames(frame: string): string[] {
+  const lines = frame.split('\n');
+  const header = lines.findIndex((line) => /^cache\s+size\s+objs/.test(line));
+  const names: string[] = [];
+  for (const line of lines.slice(header + 1)) {
+    if (!line.trim() || /^ ?(Allocation|─|q quit)/.test(line.trim())) break;
+    names.push(line.split(/\s+/)[0]!);
+  }
+  return names;
+}
+
+describe('App', () => {
+  it('shows the header, every zone with block sizes, and slab caches', async () => {
+    const { rendered } = start();
+    const frame = await waitForFrame(rendered, (f) => f.includes('Slab caches'));
+    expect(frame).toContain('fragtop · vm · 6.18.44-fc-v595 · 4K pages');
+    for (const zone of ['0 DMA ', '0 DMA32', '0 Normal']) expect(frame).toContain(zone);
+    expect(frame).toMatch(/zone\s+4K\s+8K\s+16K\s+32K\s+64K\s+128K\s+256K\s+512K\s+1M\s+2M\s+4M/);
+    expect(frame.split('\n').length).toBeLessThanOrEqual(29);
+  });
+
+  it('changes the slab sort with slabtop keys', async () => {
+    const { rendered, store } = start();
+    await waitForFrame(rendered, (f) => f.includes('Slab caches by cache size'));
+    await press(rendered, 'n');
+    const byName = await waitForFrame(rendered, (f) => f.includes('Slab caches by name'));
+    const names = slabNames(byName);
+    expect(names.length).toBeGreaterThan(3);
+    expect([...names].sort((a, b) => a.localeCompare(b))).toEqual(names);
+    await press(rendered, 's');
+    await waitForFrame(rendered, (f) => f.includes('Slab caches by object size'));
+    expect(store.getState().slabSort).toBe('objsize');
+  });
+
+  it('pauses with p and space, and says so in the header', async () => {
+    const { rendered, store } = start();
+    await press(rendered, 'p');
+    await waitForFrame(rendered, (f) => f.includes('PAUSED'));
+    expect(store.getState().paused).toBe(true);
+    await press(rendered, ' ');
+    await waitForFrame(rendered, (f) => !f.includes('PAUSED') && f.includes('live 1s'));
+  });
+
+  it('opens help generated from the key table and closes it with Esc', async () => {
+    const { rendered } = start();
+    await press(rendered, '?');
+    const help = await waitForFrame(rendered, (f) => f.includes('Help'));
+    expect(help).toContain('sort slab caches by object size');
+    expect(help).toContain('pause or resume the display');
+    await press(rendered, KEYS.escape);
+    await waitForFrame(rendered, (f) => f.includes('Free blocks by order'));
+  });
+
+  it('quits on q and on Ctrl-C', async () => {
+    const { rendered, quits } = start();
+    await press(rendered, 'q');
+    await press(rendered, KEYS.ctrlC);
+    expect(quits()).toBe(2);
+  });
+
+  it('says slabinfo needs root instead of failing', async () => {
+    const frame = fixtureFrame('live-6.18');
+    frame.files.slabinfo = { ok: false, reason: 'permission', message: 'permission denied' };
+    const { rendered } = start({}, frame);
+    await waitForFrame(rendered, (f) => f.includes('slabinfo needs root: run fragtop as root'));
+  });
+
+  it('raises and lowers the target order with + and -', async () => {
+    const { rendered } = start({ order: 6 });
+    await waitForFrame(rendered, (f) => f.includes('target order 6 (256K)'));
+    await press(rendered, '+');
+    await waitForFrame(rendered, (f) => f.includes('target order 7 (512K)') && f.includes('ORDER 7'));
+    await press(rendered, '-');
+    await press(rendered, '-');
+    await waitForFrame(rendered, (f) => f.includes('target order 5 (128K)') && f.includes('ORDER 5'));
+  });
+
+  it('lists failures from the kernel log and opens one with Enter', async () => {
+    const dmesg = readFileSync(fixturePath('centos7-numa-k8s', 'dmesg.txt'), 'utf8').split('\n');
+    const { rendered } = start({}, fixtureFrame('centos7-numa-k8s', { kmsg: dmesg }));
+    await waitForFrame(rendered, (f) => f.includes('order 6 (256K)') && f.includes('Allocation failures'));
+    await press(rendered, 'f');
+    await press(rendered, KEYS.enter);
+    const detail = await waitForFrame(rendered, (f) => f.includes('Allocation failure report'));
+    expect(detail).toContain('mode 0x10c0d0');
+    expect(detail).toContain('Call trace');
+  });
+
+  it('re-lays out on resize and never draws more lines than rows - 1', async () => {
+    const { rendered } = start();
+    await waitForFrame(rendered, (f) => f.includes('Slab caches'));
+    const stdout = rendered.stdout as unknown as { rows?: number; emit(event: string): void };
+    for (const rows of [12, 18, 40]) {
+      stdout.rows = rows;
+      stdout.emit('resize');
+      const frame = await waitForFrame(
+        rendered,
+        (f) => f.split('\n').length <= rows - 1 && f.includes('q quit'),
+      );
+      expect(frame.split('\n').length).toBeLessThanOrEqual(rows - 1);
+    }
+  });
+});
