@@ -1,12 +1,16 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Outside the checkout, per user: a normal user may run the tests in a tree it cannot write to.
+  cacheDir: join(tmpdir(), `fragtop-vitest-${process.getuid?.() ?? 'user'}`),
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    // End-to-end tests drive real terminals; keep them from fighting over the two cores.
-    fileParallelism: true,
+    // Two cores: end-to-end tests drive real terminals and should not starve each other.
     maxWorkers: 2,
+    env: { TZ: 'UTC' },
   },
 });
