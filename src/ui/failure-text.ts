@@ -6,6 +6,8 @@ import { blockLabel, clockTime } from './format.js';
 export function failureTime(time: number | string | null): string {
   if (time === null) return '-';
   if (typeof time === 'number') return `[${time.toFixed(1)}]`;
+  // Syslog lines carry no year: the parser gives `--MM-DDTHH:MM:SS`.
+  if (time.startsWith('--')) return time.slice(2).replace('T', ' ');
   const ms = Date.parse(time);
   return Number.isNaN(ms) ? time : clockTime(ms);
 }
