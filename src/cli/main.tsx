@@ -1,10 +1,25 @@
 // Entry point: parse the command line, run the chosen mode, and turn user mistakes into one line and exit 2.
+import { existsSync, statSync } from 'node:fs';
 import { helpText } from './help-text.js';
-import { parseArgs } from './parse-args.js';
+import { parseArgs, type Options } from './parse-args.js';
+import { runGuard, GUARD_DEFAULT_INTERVAL_MS } from './run-guard.js';
 import { runLive } from './run-live.js';
+import { runRecord } from './run-record.js';
+import { demoRecordingPath, runReplay } from './run-replay.js';
 import { runSnapshot } from './run-snapshot.js';
 
 declare const FRAGTOP_VERSION: string;
+
+/** A proc root that is not a directory is a typo, not a machine with every file missing. */
+function checkRoots(options: Options): string | null {
+  for (const [flag, dir] of [
+    ['--proc-root', options.procRoot],
+    ['--sys-root', options.sysRoot],
+  ] as const) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) return `${flag} ${dir}: no such directory`;
+  }
+  return null;
+}
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv);
@@ -21,12 +36,31 @@ async function main(argv: string[]): Promise<number> {
     case 'run':
       break;
   }
-  const { command, options } = parsed;
+  const { command, options, file } = parsed;
+  const usesRoots = command !== 'replay' && command !== 'demo' && options.replay === null;
+  const rootError = usesRoots ? checkRoots(options) : null;
+  if (rootError) {
+    process.stderr.write(`fragtop: ${rootError}\n`);
+    return 2;
+  }
+  const io = { stdout: process.stdout, stderr: process.stderr };
   switch (command) {
     case 'live':
       return runLive(options);
     case 'snapshot':
       return runSnapshot(options, process.stdout);
+    case 'replay':
+      return runReplay(options, file ?? '', 'replay');
+    case 'demo':
+      return runReplay(options, demoRecordingPath(), 'demo');
+    case 'record':
+      return runRecord(options, io);
+    case 'guard':
+      return runGuard(
+        options,
+        io,
+        options.intervalGiven ? {} : { defaultIntervalMs: GUARD_DEFAULT_INTERVAL_MS },
+      );
     default:
       process.stderr.write(`fragtop: "${command}" is not available in this version\n`);
       return 1;
@@ -35,10 +69,13 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
+    // Interactive and long-running modes may leave handles (the kernel log, timers) open: exit explicitly.
     process.exitCode = code;
+    if (process.stdout.writableNeedDrain) process.stdout.once('drain', () => process.exit(code));
+    else process.exit(code);
   },
   (error: unknown) => {
     process.stderr.write(`fragtop: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

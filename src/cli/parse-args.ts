@@ -18,6 +18,8 @@ export interface CommonOptions {
   sysRoot: string;
   kmsg: string | null;
   intervalMs: number;
+  /** Whether --interval was given; modes with another default (guard) use theirs otherwise. */
+  intervalGiven: boolean;
   order: number | null;
   pagetypeinfoIntervalMs: number | null;
   readOnly: boolean;
@@ -97,7 +99,10 @@ const COMMON: OptionSpec[] = [
   stringOption('--proc-root', (o, v) => (o.procRoot = v)),
   stringOption('--sys-root', (o, v) => (o.sysRoot = v)),
   stringOption('--kmsg', (o, v) => (o.kmsg = v)),
-  durationOption('--interval', (o, ms) => (o.intervalMs = ms)),
+  durationOption('--interval', (o, ms) => {
+    o.intervalMs = ms;
+    o.intervalGiven = true;
+  }),
   integerOption('--order', 0, 20, (o, n) => (o.order = n)),
   durationOption('--pagetypeinfo-interval', (o, ms) => (o.pagetypeinfoIntervalMs = ms)),
   { name: '--read-only', type: 'flag', set: (o) => (o.readOnly = true) },
@@ -136,6 +141,7 @@ export function defaultOptions(): Options {
     sysRoot: '/sys',
     kmsg: null,
     intervalMs: 1000,
+    intervalGiven: false,
     order: null,
     pagetypeinfoIntervalMs: null,
     readOnly: false,

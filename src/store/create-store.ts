@@ -1,9 +1,11 @@
 // One vanilla store per app instance: the current snapshot, history, kernel-log failures and UI state.
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Performed } from '../actions/perform-remediation.js';
+import type { RemediationAction, RemediationTarget } from '../actions/remediation.js';
 import type { RawFrame } from '../model/raw-frame.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import { buildSnapshot } from '../analyze/build-snapshot.js';
-import { counterRates, TREND_COUNTERS } from '../analyze/rates.js';
+import { counterRates, trendCounterNames } from '../analyze/rates.js';
 import { parseAllocFailures, type AllocFailure } from '../parse/alloc-failure.js';
 import { appendHistory, zoneId, type HistoryPoint } from './history.js';
 import type { SlabSortKey } from './slab-sort.js';
@@ -21,6 +23,33 @@ export interface SourceNotes {
   pageSize: string | null;
   kernelLog: string | null;
   recording: string | null;
+}
+
+/** Where a replay stands, for the position bar. */
+export interface ReplayPosition {
+  index: number;
+  count: number;
+  timeMs: number;
+  startMs: number;
+  endMs: number;
+  speed: number;
+  playing: boolean;
+  file: string;
+  warnings: string[];
+}
+
+/** The remediation dialog: choose, confirm, wait, then the measured result. */
+export type Dialog =
+  | { kind: 'choose-node'; nodes: number[] }
+  | { kind: 'choose-drop' }
+  | { kind: 'confirm'; action: RemediationAction; target: RemediationTarget }
+  | { kind: 'running'; label: string; path: string }
+  | { kind: 'result'; performed: Performed };
+
+/** A one-line text prompt (replay's "jump to time"); keys go to it while it is open. */
+export interface Prompt {
+  label: string;
+  value: string;
 }
 
 export interface FragtopState {
@@ -48,6 +77,9 @@ export interface FragtopState {
   /** A one-line message for the footer (e.g. "remediation disabled in replay"). */
   flash: string | null;
   ticks: number;
+  replay: ReplayPosition | null;
+  prompt: Prompt | null;
+  dialog: Dialog | null;
   actions: FragtopActions;
 }
 
@@ -61,8 +93,13 @@ export interface FragtopActions {
   selectFailure(delta: number): void;
   setNotes(notes: Partial<SourceNotes>): void;
   setFlash(message: string | null): void;
-  /** Replaces everything sampled so far; replay uses it when seeking backwards. */
+  /** Replaces everything sampled so far; replay uses it when seeking. */
   reset(): void;
+  /** Replaces the kernel log with `lines` (replay: all lines up to the current frame) and re-reads the failures. */
+  setLog(lines: string[]): void;
+  setReplay(position: ReplayPosition | null): void;
+  setPrompt(prompt: Prompt | null): void;
+  setDialog(dialog: Dialog | null): void;
 }
 
 export interface StoreOptions {
@@ -109,7 +146,7 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
               state.latest?.vmstat,
               snapshot.vmstat,
               (frame.timeMs - previous.timeMs) / 1000,
-              TREND_COUNTERS,
+              trendCounterNames(snapshot.vmstat),
             )
           : {};
         const point: HistoryPoint = {
@@ -167,6 +204,20 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
       reset() {
         set({ ...initial });
       },
+      setLog(lines) {
+        const log = lines.length > LOG_LINE_LIMIT ? lines.slice(lines.length - LOG_LINE_LIMIT) : lines;
+        const parsed = parseAllocFailures(log, 'kernel log').value;
+        set({ logLines: log, failures: parsed.failures, suppressedFailures: parsed.suppressedTotal });
+      },
+      setReplay(replay) {
+        set({ replay });
+      },
+      setPrompt(prompt) {
+        set({ prompt });
+      },
+      setDialog(dialog) {
+        set({ dialog });
+      },
     };
     return {
       mode: options.mode ?? 'live',
@@ -180,6 +231,9 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
       selectedFailure: 0,
       notes: EMPTY_NOTES,
       flash: null,
+      replay: null,
+      prompt: null,
+      dialog: null,
       actions,
     };
   });

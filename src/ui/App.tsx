@@ -1,7 +1,12 @@
 // The whole screen: header, verdict banner, zones, slab caches and failures, footer; never taller than rows - 1.
 import type { ReactElement } from 'react';
 import { Box, Text } from 'ink';
+import type { RemediationController } from '../cli/remediation-controller.js';
+import type { ReplayPlayer } from '../sources/replay-player.js';
+import { DialogPanel } from './DialogPanel.js';
+import { ReplayBar } from './ReplayBar.js';
 import { targetOrderOf } from '../store/create-store.js';
+import { selectTrends } from '../store/select-trends.js';
 import { Banner, BANNER_LINES } from './Banner.js';
 import { FailureDetail } from './FailureDetail.js';
 import { FailuresPanel } from './FailuresPanel.js';
@@ -20,7 +25,14 @@ import { ZonesPanel, zonesPanelLines } from './ZonesPanel.js';
 const SIDE_BY_SIDE_COLUMNS = 110;
 const MIN_BOTTOM_LINES = 4;
 
-export function App({ onQuit }: { onQuit: () => void }) {
+export interface AppProps {
+  onQuit: () => void;
+  player?: ReplayPlayer | null;
+  remediation?: RemediationController | null;
+  onPromptSubmit?: (value: string) => string | null;
+}
+
+export function App({ onQuit, player = null, remediation = null, onPromptSubmit }: AppProps) {
   const { columns, rows } = useTerminalSize();
   const snapshot = useFragtop((s) => s.displayed);
   const view = useFragtop((s) => s.view);
@@ -34,15 +46,21 @@ export function App({ onQuit }: { onQuit: () => void }) {
   const logNote = useFragtop((s) => s.notes.kernelLog);
   const targetOrder = useFragtop(targetOrderOf);
   const notes = useFragtop(notesText);
+  const dialog = useFragtop((s) => s.dialog);
+  const trends = useFragtop(selectTrends);
+  const rates = useFragtop((s) => s.rates);
 
   // Ink redraws the whole screen when output reaches the terminal height: stay one line short.
   const budget = Math.max(1, rows - 1);
   const width = columns;
-  const fixedLines = 1 + (notes ? 1 : 0) + BANNER_LINES + 1; // header, notes, banner, footer
+  const isReplay = mode !== 'live';
+  const fixedLines = 1 + (notes ? 1 : 0) + BANNER_LINES + (isReplay ? 1 : 0) + 1; // header, notes, banner, position bar, footer
   const rest = Math.max(0, budget - fixedLines);
 
   let body: ReactElement;
-  if (!snapshot) {
+  if (dialog) {
+    body = <DialogPanel dialog={dialog} width={width} maxLines={rest} />;
+  } else if (!snapshot) {
     body = <Text>reading memory state…</Text>;
   } else if (view === 'help') {
     body = <HelpScreen mode={mode} readOnly={readOnly} width={width} maxLines={rest} />;
@@ -86,6 +104,8 @@ export function App({ onQuit }: { onQuit: () => void }) {
       <>
         <ZonesPanel
           snapshot={snapshot}
+          trends={trends}
+          rates={rates}
           targetOrder={targetOrder}
           width={width}
           cellWidth={cellWidth}
@@ -113,7 +133,7 @@ export function App({ onQuit }: { onQuit: () => void }) {
 
   return (
     <Box flexDirection="column" width={width} height={budget} overflow="hidden">
-      <Hotkeys onQuit={onQuit} />
+      <Hotkeys onQuit={onQuit} player={player} remediation={remediation} onPromptSubmit={onPromptSubmit} />
       <Header width={width} />
       {notes ? (
         <Text wrap="truncate" color="yellow">
@@ -124,6 +144,7 @@ export function App({ onQuit }: { onQuit: () => void }) {
       <Box flexDirection="column" height={rest} overflow="hidden">
         {body}
       </Box>
+      {isReplay ? <ReplayBar width={width} /> : null}
       <Footer width={width} />
     </Box>
   );

@@ -2,14 +2,27 @@
 import { Text } from 'ink';
 import { useDisplay, useFragtop } from './StoreContext.js';
 
-export function footerText(readOnly: boolean): string {
-  const keys = ['q quit', '? help', 'p pause', '+/- order', 't types', 'f failures', 'o/a/s/u/n/z/P sort'];
+export function footerText(readOnly: boolean, replay: boolean): string {
+  const keys = replay
+    ? [
+        'q quit',
+        '? help',
+        'space play',
+        '←/→ step',
+        '[/] speed',
+        'g/G ends',
+        't time',
+        '+/- order',
+        'f failures',
+      ]
+    : ['q quit', '? help', 'p pause', '+/- order', 'm types', 'f failures', 'o/a/s/u/n/z/P sort'];
   if (readOnly) keys.push('read-only');
   return ' ' + keys.join('  ');
 }
 
 export function Footer({ width }: { width: number }) {
   const readOnly = useFragtop((s) => s.readOnly);
+  const mode = useFragtop((s) => s.mode);
   const flash = useFragtop((s) => s.flash);
   const { color } = useDisplay();
   if (flash)
@@ -20,7 +33,7 @@ export function Footer({ width }: { width: number }) {
     );
   return (
     <Text wrap="truncate" inverse={color}>
-      {footerText(readOnly).padEnd(width)}
+      {footerText(readOnly, mode !== 'live').padEnd(width)}
     </Text>
   );
 }

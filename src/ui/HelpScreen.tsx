@@ -7,6 +7,8 @@ import { SectionTitle } from './SectionTitle.js';
 
 const SECTION_TITLES: Record<KeyBinding['section'], string> = {
   general: 'General',
+  replay: 'Replay',
+  remedies: 'Remedies (live, as root; not in --read-only or replay)',
   zones: 'Zones and target order',
   slabs: 'Slab caches',
   failures: 'Allocation failures',

@@ -1,5 +1,7 @@
-// Listens for keys and runs the key table; renders nothing and never re-renders on ticks.
+// Listens for keys and runs the key table (or feeds the open prompt); renders nothing, never re-renders on ticks.
 import { useInput, useStdin, type Key } from 'ink';
+import type { RemediationController } from '../cli/remediation-controller.js';
+import type { ReplayPlayer } from '../sources/replay-player.js';
 import { findBinding, type KeyName } from './keymap.js';
 import { useFragtopStore } from './StoreContext.js';
 
@@ -14,20 +16,48 @@ export function keyName(input: string, key: Key): KeyName {
   if (key.escape) return 'escape';
   if (key.pageUp) return 'pageup';
   if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.backspace || key.delete) return 'backspace';
   if (input === ' ') return 'space';
   return input;
 }
 
-export function Hotkeys({ onQuit }: { onQuit: () => void }) {
+export interface HotkeysProps {
+  onQuit: () => void;
+  player?: ReplayPlayer | null;
+  remediation?: RemediationController | null;
+  /** Called with the prompt's text on Enter; returns an error to show, or null. */
+  onPromptSubmit?: (value: string) => string | null;
+}
+
+export function Hotkeys({ onQuit, player = null, remediation = null, onPromptSubmit }: HotkeysProps) {
   const store = useFragtopStore();
   const { isRawModeSupported } = useStdin();
   useInput(
     (input, key) => {
       const name = keyName(input, key);
-      const { mode, flash, actions } = store.getState();
+      const { mode, flash, prompt, dialog, actions } = store.getState();
+      if (dialog) {
+        if (name === 'ctrl-c') onQuit();
+        else remediation?.answer(name);
+        return;
+      }
+      if (prompt) {
+        if (name === 'ctrl-c') onQuit();
+        else if (name === 'escape') actions.setPrompt(null);
+        else if (name === 'backspace') actions.setPrompt({ ...prompt, value: prompt.value.slice(0, -1) });
+        else if (name === 'return') {
+          actions.setPrompt(null);
+          const error = onPromptSubmit?.(prompt.value) ?? null;
+          actions.setFlash(error);
+        } else if (input && !key.ctrl && !key.meta)
+          actions.setPrompt({ ...prompt, value: prompt.value + input });
+        return;
+      }
       const binding = findBinding(mode, name);
       if (flash && binding) actions.setFlash(null);
-      binding?.run({ store, quit: onQuit });
+      binding?.run({ store, quit: onQuit, player, remediation });
     },
     { isActive: isRawModeSupported === true },
   );

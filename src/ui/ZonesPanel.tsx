@@ -1,7 +1,11 @@
 // Free blocks by order for every node/zone: counts, a bar per order, free memory, usable share, verdict.
-import type { ReactElement } from 'react';
+import { useMemo, type ReactElement } from 'react';
 import { Box, Text } from 'ink';
+import { migrateTypesByZone, type ZoneMigrateTypes } from '../analyze/migrate-types.js';
 import type { Snapshot, ZoneSnapshot } from '../analyze/snapshot-types.js';
+import { sparkline } from '../analyze/sparkline.js';
+import { downsampleMin, type ZoneTrends } from '../store/select-trends.js';
+import { ratesText } from './rates-text.js';
 import { blockLabel, humanCount, padLeft, padRight } from './format.js';
 import { barCells, countCells, tailCells, zoneHeader, zoneLabel, ZONE_LABEL_WIDTH } from './zones-layout.js';
 import { useDisplay } from './StoreContext.js';
@@ -9,6 +13,9 @@ import { SectionTitle } from './SectionTitle.js';
 
 export interface ZonesPanelProps {
   snapshot: Snapshot;
+  /** Order-N blocks over time per zone id, oldest first. */
+  trends: ZoneTrends;
+  rates: Record<string, number | null>;
   targetOrder: number;
   width: number;
   cellWidth: number;
@@ -23,17 +30,39 @@ function cellColor(zone: ZoneSnapshot, order: number, color: boolean): string | 
   return zone.canAllocate[order] ? 'green' : 'red';
 }
 
+/** Where a zone's order ≥ N free blocks are, by migrate type, and how its pageblocks are typed. */
+export function migrateSummary(types: ZoneMigrateTypes, targetLabel: string): string {
+  const held = Object.entries(types.freeBlocksAtOrAboveByType)
+    .filter(([, blocks]) => blocks > 0)
+    .map(([type, blocks]) => `${type} ${blocks}${types.lowerBoundTypes.includes(type) ? '+' : ''}`);
+  const blocks = Object.entries(types.blocksByType).map(([type, count]) => `${type} ${count}`);
+  const share =
+    types.unmovableShare === null
+      ? ''
+      : ` (Unmovable+Reclaimable ${Math.round(types.unmovableShare * 100)}%)`;
+  const warning = types.unmovableWarning ? ' ⚠ compaction can help little' : '';
+  return `≥${targetLabel} free on: ${held.join(', ') || 'none'} · pageblocks: ${blocks.join(', ') || '?'}${share}${warning}`;
+}
+
 /** The lines a zones panel needs for this snapshot, to let the app share the screen out. */
 export function zonesPanelLines(snapshot: Snapshot, showBars: boolean, showTypes: boolean): number {
-  const typeRows = showTypes
-    ? snapshot.zones.reduce((sum, zone) => sum + Object.keys(zone.freeByType ?? {}).length, 0)
-    : 0;
-  return 2 + snapshot.zones.length * (showBars ? 2 : 1) + typeRows;
+  const typeRows = snapshot.zones.reduce((sum, zone) => sum + Object.keys(zone.freeByType ?? {}).length, 0);
+  // Title, column header, zone rows (and bars), type rows plus a summary per zone, the rates line.
+  return (
+    2 + snapshot.zones.length * (showBars ? 2 : 1) + (showTypes ? typeRows + snapshot.zones.length : 0) + 1
+  );
 }
 
 export function ZonesPanel(props: ZonesPanelProps) {
-  const { snapshot, targetOrder, width, cellWidth, showBars, showTypes, maxLines } = props;
+  const { snapshot, targetOrder, width, cellWidth, showBars, showTypes, maxLines, trends, rates } = props;
   const { color } = useDisplay();
+  const pageTypes = snapshot.parsed.pageTypes;
+  const migrate = useMemo(
+    () => (showTypes && pageTypes ? migrateTypesByZone(pageTypes.free, pageTypes.blocks, targetOrder) : []),
+    [showTypes, pageTypes, targetOrder],
+  );
+  const trendWidth = Math.max(0, width - ZONE_LABEL_WIDTH - snapshot.orderCount * cellWidth - 2);
+  const targetLabel = blockLabel(snapshot.pageSize, targetOrder);
   const lines: ReactElement[] = [];
   const orderCount = snapshot.orderCount;
   for (const zone of snapshot.zones) {
@@ -51,13 +80,27 @@ export function ZonesPanel(props: ZonesPanelProps) {
       </Text>,
     );
     if (showBars) {
+      const trend = trends[key] ?? [];
       lines.push(
-        <Text key={`${key}-bar`} wrap="truncate" color={color ? 'cyan' : undefined}>
-          {' '.repeat(ZONE_LABEL_WIDTH) + barCells(zone, orderCount, cellWidth).join('')}
+        <Text key={`${key}-bar`} wrap="truncate">
+          <Text color={color ? 'cyan' : undefined}>
+            {' '.repeat(ZONE_LABEL_WIDTH) + barCells(zone, orderCount, cellWidth).join('')}
+          </Text>
+          {trendWidth >= 8 && trend.length > 1 ? (
+            <Text color={color ? 'magenta' : undefined}>
+              {'  ' + sparkline(downsampleMin(trend, trendWidth - 2), trendWidth - 2)}
+            </Text>
+          ) : null}
         </Text>,
       );
     }
     if (showTypes) {
+      if (!zone.freeByType)
+        lines.push(
+          <Text key={`${key}-types`} wrap="truncate" dimColor>
+            {`  migrate types: ${snapshot.unavailable.pagetypeinfo ?? 'not in pagetypeinfo'}`}
+          </Text>,
+        );
       for (const [type, blocks] of Object.entries(zone.freeByType ?? {})) {
         const cells = Array.from({ length: orderCount }, (_, o) =>
           padLeft(humanCount(blocks[o] ?? 0, cellWidth - 1), cellWidth),
@@ -68,8 +111,22 @@ export function ZonesPanel(props: ZonesPanelProps) {
           </Text>,
         );
       }
+      const types = migrate.find((m) => m.node === zone.node && m.zone === zone.zone);
+      if (types) {
+        const warn = types.unmovableWarning;
+        lines.push(
+          <Text key={`${key}-summary`} wrap="truncate" color={color && warn ? 'yellow' : undefined}>
+            {'  ' + migrateSummary(types, targetLabel)}
+          </Text>,
+        );
+      }
     }
   }
+  lines.push(
+    <Text key="rates" wrap="truncate" dimColor>
+      {ratesText(rates)}
+    </Text>,
+  );
   const room = Math.max(0, maxLines - 2);
   const shown = lines.slice(0, room);
   const hidden = lines.length - shown.length;
@@ -77,7 +134,7 @@ export function ZonesPanel(props: ZonesPanelProps) {
     <Box flexDirection="column" width={width}>
       <SectionTitle
         width={width}
-        title={`Free blocks by order · target order ${targetOrder} (${blockLabel(snapshot.pageSize, targetOrder)})${
+        title={`Free blocks by order · target order ${targetOrder} (${targetLabel}) · trend: order-${targetOrder} blocks, lowest per step${
           hidden > 0 ? ` · ${hidden} lines hidden: enlarge the terminal` : ''
         }`}
       />

@@ -1,4 +1,6 @@
 // The key table: every hotkey, what it does and where it applies. The help screen is generated from it.
+import type { RemediationController } from '../cli/remediation-controller.js';
+import type { ReplayPlayer } from '../sources/replay-player.js';
 import type { FragtopStore, Mode } from '../store/create-store.js';
 import { SLAB_SORTS } from '../store/slab-sort.js';
 
@@ -8,6 +10,27 @@ export type KeyName = string;
 export interface KeyContext {
   store: FragtopStore;
   quit(): void;
+  /** Present in replay and demo. */
+  player: ReplayPlayer | null;
+  /** Present in the live screen. */
+  remediation: RemediationController | null;
+}
+
+const DISABLED_IN_REPLAY = 'remediation is disabled in replay: it would act on this machine';
+
+function remediate(kind: 'compact' | 'drop-caches'): KeyBinding['run'] {
+  return ({ store, remediation }) => {
+    if (remediation) remediation.begin(kind);
+    else store.getState().actions.setFlash(DISABLED_IN_REPLAY);
+  };
+}
+
+const REPLAY_MODES: Mode[] = ['replay', 'demo'];
+
+function withPlayer(run: (player: ReplayPlayer, context: KeyContext) => void): KeyBinding['run'] {
+  return (context) => {
+    if (context.player) run(context.player, context);
+  };
 }
 
 export interface KeyBinding {
@@ -15,7 +38,7 @@ export interface KeyBinding {
   /** How the help screen shows the keys, e.g. "p space". */
   label: string;
   description: string;
-  section: 'general' | 'zones' | 'slabs' | 'failures';
+  section: 'general' | 'replay' | 'remedies' | 'zones' | 'slabs' | 'failures';
   modes?: Mode[];
   run(context: KeyContext): void;
 }
@@ -58,7 +81,72 @@ export const KEYMAP: readonly KeyBinding[] = [
     label: 'p space',
     description: 'pause or resume the display (sampling goes on)',
     section: 'general',
+    modes: ['live'],
     run: ({ store }) => store.getState().actions.togglePause(),
+  },
+  {
+    keys: ['space', 'p'],
+    label: 'space p',
+    description: 'play or pause the replay',
+    section: 'replay',
+    modes: REPLAY_MODES,
+    run: withPlayer((player) => player.togglePlay()),
+  },
+  {
+    keys: ['left'],
+    label: '←',
+    description: 'one frame back',
+    section: 'replay',
+    modes: REPLAY_MODES,
+    run: withPlayer((player) => player.step(-1)),
+  },
+  {
+    keys: ['right'],
+    label: '→',
+    description: 'one frame forward',
+    section: 'replay',
+    modes: REPLAY_MODES,
+    run: withPlayer((player) => player.step(1)),
+  },
+  {
+    keys: ['['],
+    label: '[',
+    description: 'slower (down to 0.25x)',
+    section: 'replay',
+    modes: REPLAY_MODES,
+    run: withPlayer((player) => player.changeSpeed(-1)),
+  },
+  {
+    keys: [']'],
+    label: ']',
+    description: 'faster (up to 64x)',
+    section: 'replay',
+    modes: REPLAY_MODES,
+    run: withPlayer((player) => player.changeSpeed(1)),
+  },
+  {
+    keys: ['g', 'home'],
+    label: 'g',
+    description: 'go to the first frame',
+    section: 'replay',
+    modes: REPLAY_MODES,
+    run: withPlayer((player) => player.seek(0)),
+  },
+  {
+    keys: ['G', 'end'],
+    label: 'G',
+    description: 'go to the last frame',
+    section: 'replay',
+    modes: REPLAY_MODES,
+    run: withPlayer((player) => player.seek(Number.MAX_SAFE_INTEGER)),
+  },
+  {
+    keys: ['t'],
+    label: 't',
+    description: 'jump to a time: -5m, +30s, 14:15:31 or an ISO date',
+    section: 'replay',
+    modes: REPLAY_MODES,
+    run: ({ store }) => store.getState().actions.setPrompt({ label: 'jump to', value: '' }),
   },
   {
     keys: ['+', '='],
@@ -75,11 +163,25 @@ export const KEYMAP: readonly KeyBinding[] = [
     run: ({ store }) => store.getState().actions.changeOrder(-1),
   },
   {
-    keys: ['t'],
-    label: 't',
-    description: 'show or hide free blocks by migrate type',
+    keys: ['m'],
+    label: 'm',
+    description: 'show or hide free blocks by migrate type (pagetypeinfo)',
     section: 'zones',
     run: ({ store }) => store.getState().actions.toggleTypes(),
+  },
+  {
+    keys: ['c'],
+    label: 'c',
+    description: 'compact memory (all nodes or one), confirm with y; shows the effect',
+    section: 'remedies',
+    run: remediate('compact'),
+  },
+  {
+    keys: ['d'],
+    label: 'd',
+    description: 'drop caches (1 page cache, 2 slab, 3 both), confirm with y; shows the effect',
+    section: 'remedies',
+    run: remediate('drop-caches'),
   },
   ...slabBindings,
   {

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixturePath, REPO_ROOT } from '../helpers/frames.js';
 import { BIN, HAS_BUILD } from '../helpers/tmux.js';
@@ -113,11 +115,23 @@ describe('the fragtop command line', () => {
     },
   );
 
-  it.skipIf(!HAS_BUILD)(`reports a missing proc root as unavailable files, not a crash${why}`, () => {
-    const { status, stdout } = fragtop(['snapshot', '--json', '--proc-root', '/nonexistent/proc']);
+  it.skipIf(!HAS_BUILD)(`rejects a proc root that is not a directory with one line and exit 2${why}`, () => {
+    const { status, stdout, stderr } = fragtop(['snapshot', '--json', '--proc-root', '/nonexistent/proc']);
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('fragtop: --proc-root /nonexistent/proc: no such directory\n');
+  });
+
+  it.skipIf(!HAS_BUILD)(`reports every file of an empty proc root as unavailable, not a crash${why}`, () => {
+    const empty = mkdtempSync(join(tmpdir(), 'fragtop-empty-proc-'));
+    const { status, stdout } = fragtop(['snapshot', '--json', '--proc-root', empty]);
     expect(status).toBe(0);
     const json = JSON.parse(stdout);
     expect(json.zones).toEqual([]);
+    expect(json.kernel).toBeNull();
+    const sources = json.problems.map((p: { source: string }) => p.source);
+    for (const file of ['buddyinfo', 'pagetypeinfo', 'slabinfo', 'zoneinfo', 'vmstat', 'meminfo'])
+      expect(sources).toContain(file);
     expect(json.problems.find((p: { source: string }) => p.source === 'buddyinfo').message).toContain(
       'does not exist',
     );

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, exitStatus, HAS_BUILD, HAS_TMUX, TmuxSession } from '../helpers/tmux.js';
 
@@ -71,5 +71,40 @@ describe('fragtop in a real terminal', () => {
     const after = await session.waitFor((s) => exitStatus(s) !== null);
     expect(exitStatus(after)).toBe(143);
     expect(session.alternateOn()).toBe(false);
+  });
+});
+
+/** Whether this process may write into the kernel log (root, and /dev/kmsg present). */
+function canWriteKmsg(): boolean {
+  try {
+    accessSync('/dev/kmsg', constants.W_OK | constants.R_OK);
+    return process.getuid?.() === 0;
+  } catch {
+    return false;
+  }
+}
+
+describe('a report written into the live kernel log', () => {
+  const kmsgWhy = canWriteKmsg() ? why : ' (skipped: needs root and a writable /dev/kmsg)';
+  it.skipIf(!canRun || !canWriteKmsg())(`appears on the running screen within 2 s${kmsgWhy}`, async () => {
+    const session = start('');
+    await session.waitFor((s) => s.includes('Allocation failures'));
+    const name = `ftest${process.pid % 100000}`;
+    const started = Date.now();
+    // One write() per record, as the kernel's own printk would produce them.
+    for (const line of [
+      `<4>${name}: page allocation failure: order:4, mode:0xcc0(GFP_KERNEL), nodemask=(null)`,
+      `<4>CPU: 1 PID: 4242 Comm: ${name} Not tainted 6.18.44 #1`,
+      '<4>Call Trace:',
+      '<4> dump_stack_lvl+0x4a/0x70',
+      '<4> warn_alloc+0x130/0x1b0',
+      '<4> __alloc_pages_slowpath.constprop.0+0x9f0/0xbe0',
+    ])
+      writeFileSync('/dev/kmsg', `${line}\n`);
+    const screen = await session.waitFor((s) => s.includes(`${name}[4242] order 4 (64K)`), 2000);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(screen).toContain('GFP_KERNEL');
+    session.send('q');
+    await session.waitFor((s) => exitStatus(s) !== null);
   });
 });

@@ -1,0 +1,76 @@
+// `fragtop replay FILE` and `fragtop demo`: the live screen over a recording, with seek, step and speed.
+import { fileURLToPath } from 'node:url';
+import { openRecording, type Recording } from '../sources/recording-reader.js';
+import { createReplayPlayer } from '../sources/replay-player.js';
+import { createFragtopStore, type Mode } from '../store/create-store.js';
+import { parseJumpTime } from './jump-time.js';
+import type { Options } from './parse-args.js';
+import { hasTerminal, NO_TERMINAL_MESSAGE, runScreenSession } from './screen-session.js';
+
+/** The bundled incident `fragtop demo` replays; resolved next to the built bundle, so it works from any directory. */
+export function demoRecordingPath(): string {
+  return fileURLToPath(new URL('../fixtures/recordings/k8s-order6-incident.ftr', import.meta.url));
+}
+
+export async function openRecordingOrExplain(
+  file: string,
+): Promise<{ recording: Recording } | { error: string }> {
+  try {
+    const recording = await openRecording(file);
+    if (recording.frameCount === 0) {
+      recording.close();
+      return { error: `${file}: the recording has no frames` };
+    }
+    return { recording };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { error: `${file}: no such file` };
+    if (code === 'EACCES') return { error: `${file}: permission denied` };
+    return { error: `${file}: ${(error as Error).message}` };
+  }
+}
+
+export async function runReplay(options: Options, file: string, mode: Mode): Promise<number> {
+  const opened = await openRecordingOrExplain(file);
+  if ('error' in opened) {
+    process.stderr.write(`fragtop: ${opened.error}\n`);
+    return 1;
+  }
+  const { recording } = opened;
+  if (!hasTerminal()) {
+    recording.close();
+    process.stderr.write(
+      `${NO_TERMINAL_MESSAGE.replace('"fragtop snapshot"', `"fragtop snapshot --replay ${file} --at TIME"`)}\n`,
+    );
+    return 1;
+  }
+  const store = createFragtopStore({
+    mode,
+    intervalMs: recording.header.intervalMs,
+    readOnly: true,
+    order: options.order,
+  });
+  const player = createReplayPlayer(recording, store, {
+    file,
+    autoplay: mode === 'demo',
+    onError: (error) => store.getState().actions.setFlash(`cannot read frame: ${(error as Error).message}`),
+  });
+  const onPromptSubmit = (value: string): string | null => {
+    const position = store.getState().replay;
+    if (!position) return 'nothing to jump in';
+    const jump = parseJumpTime(value, {
+      fromMs: position.timeMs,
+      startMs: position.startMs,
+      endMs: position.endMs,
+    });
+    if (!jump.ok) return jump.message;
+    const clamped = Math.min(position.endMs, Math.max(position.startMs, jump.timeMs));
+    player.seekTime(clamped);
+    return clamped === jump.timeMs ? null : 'that time is outside the recording: jumped to the nearest end';
+  };
+  try {
+    return await runScreenSession({ store, player, onPromptSubmit, onStop: () => player.stop() });
+  } finally {
+    recording.close();
+  }
+}

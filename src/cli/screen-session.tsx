@@ -1,0 +1,81 @@
+// Runs the Ink screen for a store: alternate screen in, and back out on q, Ctrl-C, SIGTERM, SIGHUP and crashes.
+import { render } from 'ink';
+import type { ReplayPlayer } from '../sources/replay-player.js';
+import type { RemediationController } from './remediation-controller.js';
+import type { FragtopStore } from '../store/create-store.js';
+import { App } from '../ui/App.js';
+import { FragtopProvider } from '../ui/StoreContext.js';
+import { enterAlternateScreen } from './terminal.js';
+
+export const NO_TERMINAL_MESSAGE =
+  'fragtop: the live screen needs a terminal on stdin and stdout; use "fragtop snapshot" (or "fragtop snapshot --json") for one frame';
+
+export function colorWanted(env: NodeJS.ProcessEnv): boolean {
+  return env['NO_COLOR'] === undefined || env['NO_COLOR'] === '';
+}
+
+export function hasTerminal(): boolean {
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+}
+
+export interface ScreenSessionOptions {
+  store: FragtopStore;
+  player?: ReplayPlayer | null;
+  remediation?: RemediationController | null;
+  onPromptSubmit?: (value: string) => string | null;
+  /** Stops sampling or playing; called once, before the terminal is restored. */
+  onStop: () => void;
+}
+
+/** Shows the screen until the user quits or a signal arrives; resolves with the exit code. */
+export async function runScreenSession(options: ScreenSessionOptions): Promise<number> {
+  const { stdout, stderr } = process;
+  const terminal = enterAlternateScreen(stdout);
+  let exitCode = 0;
+  let finished = false;
+  const handle: { ink?: ReturnType<typeof render> } = {};
+
+  const finish = (code: number, message?: string) => {
+    if (finished) return;
+    finished = true;
+    exitCode = code;
+    options.onStop();
+    handle.ink?.unmount();
+    terminal.restore();
+    if (message) stderr.write(`${message}\n`);
+  };
+  const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGHUP' ? 129 : 143);
+  const onCrash = (error: unknown) => {
+    // Leave the alternate screen first, so the message stays visible.
+    finish(1, `fragtop crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+
+  handle.ink = render(
+    <FragtopProvider store={options.store} display={{ color: colorWanted(process.env) }}>
+      <App
+        onQuit={() => finish(0)}
+        player={options.player ?? null}
+        remediation={options.remediation ?? null}
+        onPromptSubmit={options.onPromptSubmit}
+      />
+    </FragtopProvider>,
+    // Incremental rendering left the first frame's top line on screen under Ink 6.8: full redraws are used.
+    { exitOnCtrlC: false, patchConsole: false, maxFps: 30 },
+  );
+  try {
+    await handle.ink.waitUntilExit();
+  } catch (error) {
+    finish(1, `fragtop: ${(error as Error).message}`);
+  }
+  finish(exitCode);
+  process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onSignal);
+  process.off('uncaughtException', onCrash);
+  process.off('unhandledRejection', onCrash);
+  return exitCode;
+}
