@@ -12,6 +12,12 @@ export function demoRecordingPath(): string {
   return fileURLToPath(new URL('../fixtures/recordings/k8s-order6-incident.ftr', import.meta.url));
 }
 
+const DEMO_ORDER = 6;
+/** Two minutes of recording told in 30 seconds. */
+const DEMO_SPEED = 4;
+const DEMO_NOTE =
+  'demo: a CentOS 7 Kubernetes node fragments until runc cannot get an order-6 block for a pod network namespace (space pauses, ←/→ step)';
+
 export async function openRecordingOrExplain(
   file: string,
 ): Promise<{ recording: Recording } | { error: string }> {
@@ -44,15 +50,23 @@ export async function runReplay(options: Options, file: string, mode: Mode): Pro
     );
     return 1;
   }
+  const isDemo = mode === 'demo';
   const store = createFragtopStore({
     mode,
     intervalMs: recording.header.intervalMs,
     readOnly: true,
-    order: options.order,
+    // The bundled incident is an order-6 failure: watch order 6 from the first frame.
+    order: options.order ?? (isDemo ? DEMO_ORDER : null),
   });
+  store
+    .getState()
+    .actions.setNotes({
+      recording: isDemo ? DEMO_NOTE : `replay of ${file} · ${recording.frameCount} frames`,
+    });
   const player = createReplayPlayer(recording, store, {
     file,
-    autoplay: mode === 'demo',
+    autoplay: isDemo,
+    speed: isDemo ? DEMO_SPEED : 1,
     onError: (error) => store.getState().actions.setFlash(`cannot read frame: ${(error as Error).message}`),
   });
   const onPromptSubmit = (value: string): string | null => {

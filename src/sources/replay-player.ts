@@ -18,10 +18,11 @@ export interface ReplayPlayer {
 export function createReplayPlayer(
   recording: Recording,
   store: FragtopStore,
-  options: { file: string; autoplay: boolean; onError: (error: unknown) => void },
+  options: { file: string; autoplay: boolean; speed?: number; onError: (error: unknown) => void },
 ): ReplayPlayer {
   let index = -1;
-  let speedIndex = REPLAY_SPEEDS.indexOf(1);
+  const wanted = REPLAY_SPEEDS.indexOf((options.speed ?? 1) as (typeof REPLAY_SPEEDS)[number]);
+  let speedIndex = wanted >= 0 ? wanted : REPLAY_SPEEDS.indexOf(1);
   let playing = false;
   let timer: NodeJS.Timeout | null = null;
   const count = recording.frameCount;

@@ -107,7 +107,7 @@ export function ZonesPanel(props: ZonesPanelProps) {
         );
         lines.push(
           <Text key={`${key}-${type}`} wrap="truncate" dimColor>
-            {padRight(`  ${type}`, ZONE_LABEL_WIDTH) + cells.join('')}
+            {padRight(` ${type}`, ZONE_LABEL_WIDTH) + cells.join('')}
           </Text>,
         );
       }

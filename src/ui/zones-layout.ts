@@ -2,7 +2,7 @@
 import type { Snapshot, ZoneSnapshot } from '../analyze/snapshot-types.js';
 import { blockLabel, humanBytes, humanCount, padLeft, padRight, percent, shareBar } from './format.js';
 
-export const ZONE_LABEL_WIDTH = 10;
+export const ZONE_LABEL_WIDTH = 12;
 const TAIL_COLUMNS = [
   { title: 'free', width: 7 },
   { title: '≥T', width: 7 },

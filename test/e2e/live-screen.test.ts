@@ -108,3 +108,34 @@ describe('a report written into the live kernel log', () => {
     await session.waitFor((s) => exitStatus(s) !== null);
   });
 });
+
+describe('fragtop replay in a real terminal', () => {
+  it.skipIf(!canRun)(`seeks with G, ← and g, and q leaves the alternate screen${why}`, async () => {
+    const session = start('replay fixtures/recordings/idle.ftr');
+    const first = await session.waitFor((s) => /frame 1\/\d+/.test(s));
+    const count = Number(/frame 1\/(\d+)/.exec(first)?.[1]);
+    expect(session.alternateOn()).toBe(true);
+    session.send('G');
+    await session.waitFor((s) => s.includes(`frame ${count}/${count}`));
+    session.send('Left');
+    await session.waitFor((s) => s.includes(`frame ${count - 1}/${count}`));
+    session.send('g');
+    await session.waitFor((s) => s.includes(`frame 1/${count}`));
+    session.send('q');
+    const after = await session.waitFor((s) => exitStatus(s) !== null);
+    expect(exitStatus(after)).toBe(0);
+    expect(session.alternateOn()).toBe(false);
+  });
+
+  it.skipIf(!canRun)(`demo plays the bundled incident until the order-6 failure arrives${why}`, async () => {
+    const session = start('demo', { columns: 120, rows: 40 });
+    await session.waitFor((s) => s.includes('demo: a CentOS 7 Kubernetes node'));
+    session.send('G');
+    const end = await session.waitFor(
+      (s) => /order 6 \(256K\)/.test(s) && s.includes('Allocation failures · 1 reports'),
+    );
+    expect(end).toContain('target order 6');
+    session.send('q');
+    expect(exitStatus(await session.waitFor((s) => exitStatus(s) !== null))).toBe(0);
+  });
+});

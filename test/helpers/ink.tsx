@@ -36,4 +36,22 @@ export async function press(rendered: Rendered, key: string): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
-export const KEYS = { escape: '\u001b', enter: '\r', up: '\u001b[A', down: '\u001b[B', ctrlC: '\u0003' };
+export const KEYS = {
+  escape: '\u001b',
+  enter: '\r',
+  up: '\u001b[A',
+  down: '\u001b[B',
+  right: '\u001b[C',
+  left: '\u001b[D',
+  ctrlC: '\u0003',
+};
+
+/** Waits until Ink listens to stdin: keys written before that are lost. */
+export async function waitForInput(rendered: Rendered, timeoutMs = 3000): Promise<void> {
+  const stdin = rendered.stdin as unknown as { listenerCount(event: string): number };
+  const deadline = Date.now() + timeoutMs;
+  while (stdin.listenerCount('readable') === 0 && stdin.listenerCount('data') === 0) {
+    if (Date.now() > deadline) throw new Error('Ink never started reading stdin');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -2,19 +2,23 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFragtopStore } from '../../src/store/create-store.js';
 import { fixtureFrame, fixturePath } from '../helpers/frames.js';
-import { KEYS, press, renderApp, waitForFrame, type Rendered } from '../helpers/ink.js';
+import { KEYS, press, waitForInput, renderApp, waitForFrame, type Rendered } from '../helpers/ink.js';
 
 const mounted: Rendered[] = [];
 afterEach(() => {
   while (mounted.length) mounted.pop()?.unmount();
 });
 
-function start(options: Parameters<typeof createFragtopStore>[0] = {}, frame = fixtureFrame('live-6.18')) {
+async function start(
+  options: Parameters<typeof createFragtopStore>[0] = {},
+  frame = fixtureFrame('live-6.18'),
+) {
   const store = createFragtopStore(options);
   store.getState().actions.ingest(frame);
   let quits = 0;
   const rendered = renderApp(store, () => (quits += 1));
   mounted.push(rendered);
+  await waitForInput(rendered);
   return { store, rendered, quits: () => quits };
 }
 
@@ -32,7 +36,7 @@ function slabNames(frame: string): string[] {
 
 describe('App', () => {
   it('shows the header, every zone with block sizes, and slab caches', async () => {
-    const { rendered } = start();
+    const { rendered } = await start();
     const frame = await waitForFrame(rendered, (f) => f.includes('Slab caches'));
     expect(frame).toContain('fragtop · vm · 6.18.44-fc-v595 · 4K pages');
     for (const zone of ['0 DMA ', '0 DMA32', '0 Normal']) expect(frame).toContain(zone);
@@ -41,7 +45,7 @@ describe('App', () => {
   });
 
   it('changes the slab sort with slabtop keys', async () => {
-    const { rendered, store } = start();
+    const { rendered, store } = await start();
     await waitForFrame(rendered, (f) => f.includes('Slab caches by cache size'));
     await press(rendered, 'n');
     const byName = await waitForFrame(rendered, (f) => f.includes('Slab caches by name'));
@@ -54,7 +58,7 @@ describe('App', () => {
   });
 
   it('pauses with p and space, and says so in the header', async () => {
-    const { rendered, store } = start();
+    const { rendered, store } = await start();
     await press(rendered, 'p');
     await waitForFrame(rendered, (f) => f.includes('PAUSED'));
     expect(store.getState().paused).toBe(true);
@@ -63,7 +67,7 @@ describe('App', () => {
   });
 
   it('opens help generated from the key table and closes it with Esc', async () => {
-    const { rendered } = start();
+    const { rendered } = await start();
     await press(rendered, '?');
     const help = await waitForFrame(rendered, (f) => f.includes('Help'));
     expect(help).toContain('sort slab caches by object size');
@@ -73,7 +77,7 @@ describe('App', () => {
   });
 
   it('quits on q and on Ctrl-C', async () => {
-    const { rendered, quits } = start();
+    const { rendered, quits } = await start();
     await press(rendered, 'q');
     await press(rendered, KEYS.ctrlC);
     expect(quits()).toBe(2);
@@ -82,12 +86,12 @@ describe('App', () => {
   it('says slabinfo needs root instead of failing', async () => {
     const frame = fixtureFrame('live-6.18');
     frame.files.slabinfo = { ok: false, reason: 'permission', message: 'permission denied' };
-    const { rendered } = start({}, frame);
+    const { rendered } = await start({}, frame);
     await waitForFrame(rendered, (f) => f.includes('slabinfo needs root: run fragtop as root'));
   });
 
   it('raises and lowers the target order with + and -', async () => {
-    const { rendered } = start({ order: 6 });
+    const { rendered } = await start({ order: 6 });
     await waitForFrame(rendered, (f) => f.includes('target order 6 (256K)'));
     await press(rendered, '+');
     await waitForFrame(rendered, (f) => f.includes('target order 7 (512K)') && f.includes('ORDER 7'));
@@ -98,7 +102,7 @@ describe('App', () => {
 
   it('lists failures from the kernel log and opens one with Enter', async () => {
     const dmesg = readFileSync(fixturePath('centos7-numa-k8s', 'dmesg.txt'), 'utf8').split('\n');
-    const { rendered } = start({}, fixtureFrame('centos7-numa-k8s', { kmsg: dmesg }));
+    const { rendered } = await start({}, fixtureFrame('centos7-numa-k8s', { kmsg: dmesg }));
     await waitForFrame(rendered, (f) => f.includes('order 6 (256K)') && f.includes('Allocation failures'));
     await press(rendered, 'f');
     await press(rendered, KEYS.enter);
@@ -108,7 +112,7 @@ describe('App', () => {
   });
 
   it('re-lays out on resize and never draws more lines than rows - 1', async () => {
-    const { rendered } = start();
+    const { rendered } = await start();
     await waitForFrame(rendered, (f) => f.includes('Slab caches'));
     const stdout = rendered.stdout as unknown as { rows?: number; emit(event: string): void };
     for (const rows of [12, 18, 40]) {

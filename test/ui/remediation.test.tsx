@@ -8,7 +8,7 @@ import { createFragtopStore, type Mode } from '../../src/store/create-store.js';
 import { App } from '../../src/ui/App.js';
 import { FragtopProvider } from '../../src/ui/StoreContext.js';
 import { fixtureFrame } from '../helpers/frames.js';
-import { KEYS, press, waitForFrame, type Rendered } from '../helpers/ink.js';
+import { KEYS, press, waitForInput, waitForFrame, type Rendered } from '../helpers/ink.js';
 
 const mounted: Rendered[] = [];
 afterEach(() => {
@@ -29,7 +29,7 @@ function tempRoots() {
   return { procRoot: join(root, 'proc'), sysRoot: join(root, 'sys') };
 }
 
-function start(
+async function start(
   options: { mode?: Mode; readOnly?: boolean; isRoot?: boolean; withController?: boolean } = {},
 ) {
   const store = createFragtopStore({ mode: options.mode ?? 'live', readOnly: options.readOnly ?? false });
@@ -67,12 +67,13 @@ function start(
     </FragtopProvider>,
   );
   mounted.push(rendered);
+  await waitForInput(rendered);
   return { store, rendered, roots, writes };
 }
 
 describe('remediation keys', () => {
   it('c asks before compacting, says what is written where, and n cancels without writing', async () => {
-    const { rendered, writes, store } = start();
+    const { rendered, writes, store } = await start();
     await press(rendered, 'c');
     const confirm = await waitForFrame(rendered, (f) => f.includes('[y/N]'));
     expect(confirm).toMatch(/Writes "1" to .*proc\/sys\/vm\/compact_memory/);
@@ -84,7 +85,7 @@ describe('remediation keys', () => {
   });
 
   it('c then y writes "1" to compact_memory once and shows the measured before/after', async () => {
-    const { rendered, writes, roots } = start();
+    const { rendered, writes, roots } = await start();
     await press(rendered, 'c');
     await waitForFrame(rendered, (f) => f.includes('[y/N]'));
     await press(rendered, 'y');
@@ -99,7 +100,7 @@ describe('remediation keys', () => {
   });
 
   it('d 2 y writes "2" to drop_caches; Enter at the confirm cancels', async () => {
-    const { rendered, writes, roots } = start();
+    const { rendered, writes, roots } = await start();
     await press(rendered, 'd');
     await waitForFrame(rendered, (f) => f.includes('Drop which caches?'));
     await press(rendered, '2');
@@ -120,7 +121,7 @@ describe('remediation keys', () => {
       [{ mode: 'replay' as Mode, withController: false }, 'remediation is disabled in replay'],
       [{ isRoot: false }, 'needs root: run fragtop as root'],
     ] as const) {
-      const { rendered, writes, store } = start(options);
+      const { rendered, writes, store } = await start(options);
       await press(rendered, 'c');
       await waitForFrame(rendered, (f) => f.includes(message));
       await press(rendered, 'y');
@@ -131,7 +132,7 @@ describe('remediation keys', () => {
   });
 
   it('explains a read-only /proc/sys and writes nothing else', async () => {
-    const { rendered, store } = start();
+    const { rendered, store } = await start();
     const roots = tempRoots();
     const remediation = createRemediationController({
       store,
