@@ -4,6 +4,7 @@ import { startSampler } from '../sources/sampler.js';
 import { createFragtopStore } from '../store/create-store.js';
 import type { Options } from './parse-args.js';
 import { kernelLogFor } from './kernel-log-for.js';
+import { createLiveRecorder } from './live-recorder.js';
 import { createRemediationController } from './remediation-controller.js';
 import { hasTerminal, NO_TERMINAL_MESSAGE, runScreenSession } from './screen-session.js';
 
@@ -24,6 +25,7 @@ export async function runLive(options: Options): Promise<number> {
   });
   const { log, note } = await kernelLogFor(options);
   store.getState().actions.setNotes({ kernelLog: note });
+  const recorder = createLiveRecorder({ store, intervalMs: options.intervalMs });
   const sampler = startSampler({
     source,
     log,
@@ -31,6 +33,7 @@ export async function runLive(options: Options): Promise<number> {
     onFrame: (frame) => {
       const { actions } = store.getState();
       actions.ingest(frame);
+      recorder.onFrame(frame);
       const status = source.status();
       actions.setNotes({ pagetypeinfo: status.pagetypeinfoNote, pageSize: status.pageSizeNote });
     },
@@ -46,9 +49,11 @@ export async function runLive(options: Options): Promise<number> {
   return runScreenSession({
     store,
     remediation,
-    onStop: () => {
+    recorder,
+    onStop: async () => {
       sampler.stop();
       log?.close();
+      await recorder.stop();
     },
   });
 }

@@ -1,6 +1,7 @@
 // Runs the Ink screen for a store: alternate screen in, and back out on q, Ctrl-C, SIGTERM, SIGHUP and crashes.
 import { render } from 'ink';
 import type { ReplayPlayer } from '../sources/replay-player.js';
+import type { LiveRecorder } from './live-recorder.js';
 import type { RemediationController } from './remediation-controller.js';
 import type { FragtopStore } from '../store/create-store.js';
 import { App } from '../ui/App.js';
@@ -22,9 +23,10 @@ export interface ScreenSessionOptions {
   store: FragtopStore;
   player?: ReplayPlayer | null;
   remediation?: RemediationController | null;
+  recorder?: LiveRecorder | null;
   onPromptSubmit?: (value: string) => string | null;
   /** Stops sampling or playing; called once, before the terminal is restored. */
-  onStop: () => void;
+  onStop: () => void | Promise<void>;
 }
 
 /** Shows the screen until the user quits or a signal arrives; resolves with the exit code. */
@@ -35,11 +37,12 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
   let finished = false;
   const handle: { ink?: ReturnType<typeof render> } = {};
 
+  let stopping: void | Promise<void> = undefined;
   const finish = (code: number, message?: string) => {
     if (finished) return;
     finished = true;
     exitCode = code;
-    options.onStop();
+    stopping = options.onStop();
     handle.ink?.unmount();
     terminal.restore();
     if (message) stderr.write(`${message}\n`);
@@ -61,6 +64,7 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
         onQuit={() => finish(0)}
         player={options.player ?? null}
         remediation={options.remediation ?? null}
+        recorder={options.recorder ?? null}
         onPromptSubmit={options.onPromptSubmit}
       />
     </FragtopProvider>,
@@ -73,6 +77,8 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
     finish(1, `fragtop: ${(error as Error).message}`);
   }
   finish(exitCode);
+  // A recording being written is closed before the process exits.
+  await stopping;
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onSignal);
   process.off('uncaughtException', onCrash);

@@ -1,6 +1,7 @@
 // The whole screen: header, verdict banner, zones, slab caches and failures, footer; never taller than rows - 1.
 import type { ReactElement } from 'react';
 import { Box, Text } from 'ink';
+import type { LiveRecorder } from '../cli/live-recorder.js';
 import type { RemediationController } from '../cli/remediation-controller.js';
 import type { ReplayPlayer } from '../sources/replay-player.js';
 import { DialogPanel } from './DialogPanel.js';
@@ -29,10 +30,17 @@ export interface AppProps {
   onQuit: () => void;
   player?: ReplayPlayer | null;
   remediation?: RemediationController | null;
+  recorder?: LiveRecorder | null;
   onPromptSubmit?: (value: string) => string | null;
 }
 
-export function App({ onQuit, player = null, remediation = null, onPromptSubmit }: AppProps) {
+export function App({
+  onQuit,
+  player = null,
+  remediation = null,
+  recorder = null,
+  onPromptSubmit,
+}: AppProps) {
   const { columns, rows } = useTerminalSize();
   const snapshot = useFragtop((s) => s.displayed);
   const view = useFragtop((s) => s.view);
@@ -133,7 +141,13 @@ export function App({ onQuit, player = null, remediation = null, onPromptSubmit 
 
   return (
     <Box flexDirection="column" width={width} height={budget} overflow="hidden">
-      <Hotkeys onQuit={onQuit} player={player} remediation={remediation} onPromptSubmit={onPromptSubmit} />
+      <Hotkeys
+        onQuit={onQuit}
+        player={player}
+        remediation={remediation}
+        recorder={recorder}
+        onPromptSubmit={onPromptSubmit}
+      />
       <Header width={width} />
       {notes ? (
         <Text wrap="truncate" color="yellow">

@@ -1,5 +1,6 @@
 // Listens for keys and runs the key table (or feeds the open prompt); renders nothing, never re-renders on ticks.
 import { useInput, useStdin, type Key } from 'ink';
+import type { LiveRecorder } from '../cli/live-recorder.js';
 import type { RemediationController } from '../cli/remediation-controller.js';
 import type { ReplayPlayer } from '../sources/replay-player.js';
 import { findBinding, type KeyName } from './keymap.js';
@@ -27,11 +28,18 @@ export interface HotkeysProps {
   onQuit: () => void;
   player?: ReplayPlayer | null;
   remediation?: RemediationController | null;
+  recorder?: LiveRecorder | null;
   /** Called with the prompt's text on Enter; returns an error to show, or null. */
   onPromptSubmit?: (value: string) => string | null;
 }
 
-export function Hotkeys({ onQuit, player = null, remediation = null, onPromptSubmit }: HotkeysProps) {
+export function Hotkeys({
+  onQuit,
+  player = null,
+  remediation = null,
+  recorder = null,
+  onPromptSubmit,
+}: HotkeysProps) {
   const store = useFragtopStore();
   const { isRawModeSupported } = useStdin();
   useInput(
@@ -57,7 +65,7 @@ export function Hotkeys({ onQuit, player = null, remediation = null, onPromptSub
       }
       const binding = findBinding(mode, name);
       if (flash && binding) actions.setFlash(null);
-      binding?.run({ store, quit: onQuit, player, remediation });
+      binding?.run({ store, quit: onQuit, player, remediation, recorder });
     },
     { isActive: isRawModeSupported === true },
   );

@@ -1,4 +1,5 @@
 // The key table: every hotkey, what it does and where it applies. The help screen is generated from it.
+import type { LiveRecorder } from '../cli/live-recorder.js';
 import type { RemediationController } from '../cli/remediation-controller.js';
 import type { ReplayPlayer } from '../sources/replay-player.js';
 import type { FragtopStore, Mode } from '../store/create-store.js';
@@ -14,6 +15,8 @@ export interface KeyContext {
   player: ReplayPlayer | null;
   /** Present in the live screen. */
   remediation: RemediationController | null;
+  /** Present in the live screen. */
+  recorder: LiveRecorder | null;
 }
 
 const DISABLED_IN_REPLAY = 'remediation is disabled in replay: it would act on this machine';
@@ -168,6 +171,14 @@ export const KEYMAP: readonly KeyBinding[] = [
     description: 'show or hide free blocks by migrate type (pagetypeinfo)',
     section: 'zones',
     run: ({ store }) => store.getState().actions.toggleTypes(),
+  },
+  {
+    keys: ['R'],
+    label: 'R',
+    description: 'start or stop recording to a file in the current directory (name in the header)',
+    section: 'general',
+    modes: ['live'],
+    run: ({ recorder }) => recorder?.toggle(),
   },
   {
     keys: ['c'],

@@ -1,0 +1,90 @@
+// `R` in the live screen: starts and stops recording the frames being sampled, without pausing anything.
+import { resolve } from 'node:path';
+import type { RawFrame } from '../model/raw-frame.js';
+import { openRecordingWriter, type RecordingWriter } from '../sources/recording-writer.js';
+import type { FragtopStore } from '../store/create-store.js';
+import { defaultRecordingName } from './run-record.js';
+
+export interface LiveRecorder {
+  toggle(): void;
+  /** Every sampled frame passes here; it is appended while recording. */
+  onFrame(frame: RawFrame): void;
+  /** Closes the file, if one is open, so nothing recorded is lost on quit. */
+  stop(): Promise<void>;
+}
+
+interface Session {
+  name: string;
+  writer: Promise<RecordingWriter>;
+}
+
+export function createLiveRecorder(options: {
+  store: FragtopStore;
+  intervalMs: number;
+  dir?: string;
+}): LiveRecorder {
+  const { store } = options;
+  // Set at once on R, so frames and a second R that come before the file is open are handled in order.
+  let active: Session | null = null;
+  // Opening, appending and closing run one after another, in the order they were asked for.
+  let chain: Promise<void> = Promise.resolve();
+  const note = (text: string | null) => store.getState().actions.setNotes({ recording: text });
+  const queue = (session: Session, step: (writer: RecordingWriter) => Promise<void>) => {
+    chain = chain
+      .then(async () => step(await session.writer))
+      .catch((error: unknown) => {
+        if (active === session) active = null;
+        note(null);
+        store.getState().actions.setFlash(`recording stopped: ${(error as Error).message}`);
+      });
+  };
+
+  const close = (session: Session) => {
+    active = null;
+    queue(session, async (writer) => {
+      const { frames, bytes } = writer.stats();
+      await writer.close();
+      note(null);
+      store
+        .getState()
+        .actions.setFlash(`saved ${session.name}: ${frames} frames, ${(bytes / 1024).toFixed(1)} KiB`);
+    });
+  };
+
+  return {
+    toggle() {
+      if (active) return close(active);
+      const snapshot = store.getState().latest;
+      const startTimeMs = Date.now();
+      const name = defaultRecordingName(snapshot?.host ?? null, startTimeMs);
+      const writer = openRecordingWriter(resolve(options.dir ?? process.cwd(), name), {
+        host: snapshot?.host ?? null,
+        kernel: snapshot?.kernel ?? null,
+        pageSize: snapshot?.pageSize ?? 4096,
+        intervalMs: options.intervalMs,
+        startTimeMs,
+      });
+      // Failures surface through the queue; this keeps an early rejection from going unhandled.
+      writer.catch(() => {});
+      const session: Session = { name, writer };
+      active = session;
+      queue(session, async () => note(`● recording to ${name} (R stops)`));
+    },
+    onFrame(frame) {
+      const session = active;
+      if (!session) return;
+      queue(session, async (writer) => {
+        await writer.append(frame);
+        const { frames, bytes } = writer.stats();
+        if (active === session)
+          note(
+            `● recording to ${session.name}: ${frames} frames, ${(bytes / 1024).toFixed(1)} KiB (R stops)`,
+          );
+      });
+    },
+    async stop() {
+      if (active) close(active);
+      await chain;
+    },
+  };
+}

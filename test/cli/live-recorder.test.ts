@@ -1,0 +1,46 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createLiveRecorder } from '../../src/cli/live-recorder.js';
+import { openRecording } from '../../src/sources/recording-reader.js';
+import { createFragtopStore } from '../../src/store/create-store.js';
+import { fixtureFrame } from '../helpers/frames.js';
+
+describe('live recorder (R)', () => {
+  it('records the frames sampled between two presses, byte-identical, and says where', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fragtop-live-rec-'));
+    const store = createFragtopStore();
+    const frame = fixtureFrame('live-6.18');
+    store.getState().actions.ingest(frame);
+    const recorder = createLiveRecorder({ store, intervalMs: 1000, dir });
+    recorder.onFrame(frame); // not recording yet: dropped
+    recorder.toggle();
+    const frames = [1, 2, 3].map((i) => ({
+      ...frame,
+      timeMs: frame.timeMs + i * 1000,
+      kmsg: i === 2 ? ['6,1,1,-;hello'] : [],
+    }));
+    for (const f of frames) recorder.onFrame(f);
+    recorder.toggle();
+    recorder.onFrame({ ...frame, timeMs: frame.timeMs + 9000 }); // stopped again: dropped
+    await recorder.stop();
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^fragtop-vm-\d{8}-\d{6}\.ftr$/);
+    expect(store.getState().flash).toMatch(
+      new RegExp(`^saved ${files[0]!.replace(/\./g, '\\.')}: 3 frames, [\\d.]+ KiB$`),
+    );
+    const recording = await openRecording(join(dir, files[0]!));
+    expect(recording.frameCount).toBe(3);
+    expect(recording.header.host).toBe('vm');
+    for (let i = 0; i < 3; i++) {
+      const read = recording.frameAt(i);
+      expect(read.timeMs).toBe(frames[i]!.timeMs);
+      expect(read.kmsg).toEqual(frames[i]!.kmsg);
+      expect(read.files.buddyinfo).toEqual(frames[i]!.files.buddyinfo);
+    }
+    recording.close();
+    expect(store.getState().notes.recording).toBeNull();
+  });
+});
