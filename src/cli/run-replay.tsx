@@ -58,11 +58,9 @@ export async function runReplay(options: Options, file: string, mode: Mode): Pro
     // The bundled incident is an order-6 failure: watch order 6 from the first frame.
     order: options.order ?? (isDemo ? DEMO_ORDER : null),
   });
-  store
-    .getState()
-    .actions.setNotes({
-      recording: isDemo ? DEMO_NOTE : `replay of ${file} · ${recording.frameCount} frames`,
-    });
+  store.getState().actions.setNotes({
+    recording: isDemo ? DEMO_NOTE : `replay of ${file} · ${recording.frameCount} frames`,
+  });
   const player = createReplayPlayer(recording, store, {
     file,
     autoplay: isDemo,

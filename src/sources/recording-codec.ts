@@ -165,7 +165,7 @@ export function recordChecksumOk(bytes: Buffer, at: number, head: RecordHead): b
 
 /** The header payload is plain JSON so that the first bytes of a recording are readable as text. */
 export function encodeHeaderRecord(input: RecordingHeaderInput): Buffer {
-  const header: RecordingHeader = {
+  const header: RecordingHeader & { logMarks: true } = {
     format: RECORDING_FORMAT,
     version: RECORDING_VERSION,
     host: input.host,
@@ -173,11 +173,19 @@ export function encodeHeaderRecord(input: RecordingHeaderInput): Buffer {
     pageSize: input.pageSize,
     intervalMs: input.intervalMs,
     startTimeMs: input.startTimeMs,
+    // Every frame record with kernel-log lines starts with LOG_MARK (see encodeFrameRecord).
+    logMarks: true,
   };
   return frameRecord('header', input.startTimeMs, Buffer.from(JSON.stringify(header), 'utf8'));
 }
 
-export function decodeHeaderPayload(payload: Uint8Array): RecordingHeader {
+export interface DecodedHeader {
+  header: RecordingHeader;
+  /** True when the writer marked every frame record carrying kernel-log lines (key `logMarks`). */
+  logMarks: boolean;
+}
+
+export function decodeHeaderPayload(payload: Uint8Array): DecodedHeader {
   const value: unknown = JSON.parse(Buffer.from(payload).toString('utf8'));
   if (typeof value !== 'object' || value === null) throw new Error('header is not an object');
   const h = value as Record<string, unknown>;
@@ -194,13 +202,16 @@ export function decodeHeaderPayload(payload: Uint8Array): RecordingHeader {
     throw new Error('header lacks a required field');
   }
   return {
-    format: RECORDING_FORMAT,
-    version: h.version,
-    host: h.host,
-    kernel: h.kernel,
-    pageSize: h.pageSize,
-    intervalMs: h.intervalMs,
-    startTimeMs: h.startTimeMs,
+    header: {
+      format: RECORDING_FORMAT,
+      version: h.version,
+      host: h.host,
+      kernel: h.kernel,
+      pageSize: h.pageSize,
+      intervalMs: h.intervalMs,
+      startTimeMs: h.startTimeMs,
+    },
+    logMarks: h.logMarks === true,
   };
 }
 
@@ -361,6 +372,22 @@ export function applyLineOps(previous: string, ops: readonly LineOp[]): string {
 
 // --- frame records --------------------------------------------------------------------------
 
+/**
+ * Put before the deflate stream of a frame that carries kernel-log lines: an empty, non-final
+ * stored deflate block (BFINAL 0, BTYPE 00, LEN 0, NLEN 0xFFFF). Inflating skips it, so readers
+ * that do not know it read the frame as before, and a reader can find the frames with log lines
+ * without inflating anything. zlib never starts a non-empty stream with it (a stored block it
+ * writes first has LEN > 0).
+ */
+export const LOG_MARK = Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]);
+
+/** True when the payload starting at `at` begins with LOG_MARK. */
+export function payloadHasLogMark(bytes: Uint8Array, at: number, payloadBytes: number): boolean {
+  if (payloadBytes < LOG_MARK.length) return false;
+  for (let k = 0; k < LOG_MARK.length; k++) if (bytes[at + k] !== LOG_MARK[k]) return false;
+  return true;
+}
+
 function storeFile(
   read: FileRead,
   timeMs: number,
@@ -400,7 +427,8 @@ export function encodeFrameRecord(frame: RawFrame, previous: RawFrame | null): B
   if (frame.kmsg.length > 0) stored.l = frame.kmsg;
   const json = Buffer.from(JSON.stringify(stored), 'utf8');
   // Level 9 makes keyframes only 2% smaller for five times the CPU.
-  const payload = zlib.deflateRawSync(json, { level: 6 });
+  const deflated = zlib.deflateRawSync(json, { level: 6 });
+  const payload = frame.kmsg.length > 0 ? Buffer.concat([LOG_MARK, deflated]) : deflated;
   return frameRecord(keyframe ? 'keyframe' : 'delta', frame.timeMs, payload);
 }
 
@@ -427,6 +455,26 @@ function loadFile(
   return { ok: true, text, readMs: stored.r, readAtMs };
 }
 
+function inflateFrame(payload: Uint8Array): StoredFrame {
+  const stored = JSON.parse(zlib.inflateRawSync(payload).toString('utf8')) as StoredFrame;
+  if (typeof stored !== 'object' || stored === null || typeof stored.f !== 'object' || stored.f === null) {
+    throw new Error('frame record has no files');
+  }
+  return stored;
+}
+
+function logLinesOf(stored: StoredFrame): string[] {
+  const kmsg = stored.l ?? [];
+  if (!Array.isArray(kmsg) || !kmsg.every((line) => typeof line === 'string'))
+    throw new Error('bad kernel log');
+  return kmsg;
+}
+
+/** Only the kernel-log lines of a frame record's payload; works on deltas without the frame before. */
+export function decodeFrameLogLines(payload: Uint8Array): string[] {
+  return logLinesOf(inflateFrame(payload));
+}
+
 /** Decodes a frame record's payload; `previous` is required for a delta. Throws on bad input. */
 export function decodeFramePayload(
   kind: 'keyframe' | 'delta',
@@ -435,10 +483,7 @@ export function decodeFramePayload(
   previous: RawFrame | null,
 ): RawFrame {
   if (kind === 'delta' && previous === null) throw new Error('a delta record without a previous frame');
-  const stored = JSON.parse(zlib.inflateRawSync(payload).toString('utf8')) as StoredFrame;
-  if (typeof stored !== 'object' || stored === null || typeof stored.f !== 'object' || stored.f === null) {
-    throw new Error('frame record has no files');
-  }
+  const stored = inflateFrame(payload);
   const base = kind === 'delta' ? previous : null;
   const host = stored.h !== undefined ? stored.h : base?.host;
   const kernel = stored.k !== undefined ? stored.k : base?.kernel;
@@ -450,8 +495,5 @@ export function decodeFramePayload(
   for (const [name, file] of Object.entries(stored.f) as [ProcFileName, StoredFile][]) {
     files[name] = loadFile(file, timeMs, base?.files[name], name);
   }
-  const kmsg = stored.l ?? [];
-  if (!Array.isArray(kmsg) || !kmsg.every((line) => typeof line === 'string'))
-    throw new Error('bad kernel log');
-  return { timeMs, host, kernel, pageSize, files, kmsg };
+  return { timeMs, host, kernel, pageSize, files, kmsg: logLinesOf(stored) };
 }

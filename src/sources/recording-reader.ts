@@ -5,10 +5,12 @@ import type { FileRead, ProcFileName, RawFrame } from '../model/raw-frame.js';
 import {
   RECORD_HEADER_BYTES,
   RECORDING_VERSION,
+  decodeFrameLogLines,
   decodeFramePayload,
   decodeHeaderPayload,
   decodePreamble,
   decodeRecordHead,
+  payloadHasLogMark,
   recordChecksumOk,
   type RecordingHeader,
 } from './recording-codec.js';
@@ -25,6 +27,11 @@ export interface Recording {
   timeOf(i: number): number;
   /** Frame i; fast for i+1 after i (one delta) and for any i (at most one keyframe interval). */
   frameAt(i: number): RawFrame;
+  /**
+   * The kernel-log lines of frames 0..i, oldest first. Only frames that carry lines are decoded
+   * (found at open from their mark), so a seek costs as many inflates as there are such frames.
+   */
+  logLinesUpTo(i: number): string[];
   /** The last frame captured at or before timeMs; -1 when the first frame is later (or there is none). */
   indexAtOrBefore(timeMs: number): number;
   close(): void;
@@ -125,10 +132,13 @@ async function indexRecording(path: string, handle: FileHandle): Promise<Recordi
   if (offset + headerBytes > sizeBytes) throw new Error(endsInHeader);
   const headerAt = await scanner.position(offset, headerBytes);
   let header: RecordingHeader;
+  let logMarks: boolean;
   try {
     if (!recordChecksumOk(scanner.buffer, headerAt, headerHead)) throw new Error('checksum mismatch');
     const payloadAt = headerAt + RECORD_HEADER_BYTES;
-    header = decodeHeaderPayload(scanner.buffer.subarray(payloadAt, payloadAt + headerHead.payloadBytes));
+    ({ header, logMarks } = decodeHeaderPayload(
+      scanner.buffer.subarray(payloadAt, payloadAt + headerHead.payloadBytes),
+    ));
     if (header.version !== preamble.version) throw new Error('version differs from the first line');
   } catch (error) {
     throw new Error(`${path}: recording header is damaged at byte ${offset} (${(error as Error).message})`);
@@ -140,6 +150,8 @@ async function indexRecording(path: string, handle: FileHandle): Promise<Recordi
   const recordBytes: number[] = [];
   const times: number[] = [];
   const keyframeOf: number[] = [];
+  /** Frames whose record carries kernel-log lines, ascending; complete only when the writer marked them. */
+  const logFrames: number[] = [];
   const warnings: string[] = [];
   const damaged = (at: number, why: string): void => {
     warnings.push(
@@ -180,6 +192,8 @@ async function indexRecording(path: string, handle: FileHandle): Promise<Recordi
       damaged(offset, `unexpected ${head.kind} record`);
       break;
     }
+    if (logMarks && payloadHasLogMark(scanner.buffer, recordAt + RECORD_HEADER_BYTES, head.payloadBytes))
+      logFrames.push(offsets.length);
     keyframeOf.push(head.kind === 'keyframe' ? offsets.length : (keyframeOf[offsets.length - 1] ?? 0));
     offsets.push(offset);
     recordBytes.push(length);
@@ -198,7 +212,7 @@ async function indexRecording(path: string, handle: FileHandle): Promise<Recordi
       throw new RangeError(`frame ${i} is outside the recording (0..${frameCount - 1})`);
     }
   };
-  const decodeAt = (i: number, previous: RawFrame | null): RawFrame => {
+  const readRecord = (i: number): Buffer => {
     const at = offsets[i] ?? 0;
     const length = recordBytes[i] ?? 0;
     const record = Buffer.allocUnsafe(length);
@@ -208,11 +222,43 @@ async function indexRecording(path: string, handle: FileHandle): Promise<Recordi
       if (n === 0) throw new Error(`${path}: frame ${i} at byte ${at} is no longer in the file`);
       got += n;
     }
+    return record;
+  };
+  const decodeAt = (i: number, previous: RawFrame | null): RawFrame => {
+    const at = offsets[i] ?? 0;
+    const record = readRecord(i);
     const kind = keyframeOf[i] === i ? 'keyframe' : 'delta';
     try {
       return decodeFramePayload(kind, times[i] ?? 0, record.subarray(RECORD_HEADER_BYTES), previous);
     } catch (error) {
       throw new Error(`${path}: frame ${i} at byte ${at} cannot be decoded: ${(error as Error).message}`);
+    }
+  };
+
+  // Lines of the frames in logFrames, decoded on first use; a recording holds few such frames.
+  const logLinesOf = new Map<number, string[]>();
+  const decodeLogLines = (i: number): string[] => {
+    let lines = logLinesOf.get(i);
+    if (lines === undefined) {
+      try {
+        lines = decodeFrameLogLines(readRecord(i).subarray(RECORD_HEADER_BYTES));
+      } catch (error) {
+        throw new Error(
+          `${path}: frame ${i} at byte ${offsets[i] ?? 0} cannot be decoded: ${(error as Error).message}`,
+        );
+      }
+      logLinesOf.set(i, lines);
+    }
+    return lines;
+  };
+  // Files from a writer that did not mark its frames: look at each frame once, as far as asked.
+  let scannedThrough = logMarks ? frameCount - 1 : -1;
+  const scanForLogLines = (i: number): void => {
+    while (scannedThrough < i) {
+      const next = scannedThrough + 1;
+      if (decodeLogLines(next).length > 0) logFrames.push(next);
+      else logLinesOf.delete(next);
+      scannedThrough = next;
     }
   };
 
@@ -240,6 +286,17 @@ async function indexRecording(path: string, handle: FileHandle): Promise<Recordi
       cached = { index: i, frame };
       return copyFrame(frame);
     },
+    logLinesUpTo(i: number): string[] {
+      checkIndex(i);
+      if (closed) throw new Error(`recording ${path} is closed`);
+      scanForLogLines(i);
+      const lines: string[] = [];
+      for (const frame of logFrames) {
+        if (frame > i) break;
+        for (const line of decodeLogLines(frame)) lines.push(line);
+      }
+      return lines;
+    },
     indexAtOrBefore(timeMs: number): number {
       // Binary search: times are in capture order.
       let low = 0;
@@ -260,6 +317,7 @@ async function indexRecording(path: string, handle: FileHandle): Promise<Recordi
       if (closed) return;
       closed = true;
       cached = undefined;
+      logLinesOf.clear();
       void handle.close().catch(() => undefined);
     },
   };

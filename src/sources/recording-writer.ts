@@ -58,9 +58,13 @@ export async function openRecordingWriter(
     // 'wx': never overwrite an earlier recording; 'a' semantics follow from writing only at the end.
     fd = openSync(path, 'wx');
   } catch (error) {
+    // The errno code stays on the error so callers can tell "exists" from "cannot write there".
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new Error(`${path} already exists; choose another file for the recording`);
-    throw new Error(`cannot create recording ${path}: ${(error as Error).message}`);
+    if (code === 'EEXIST')
+      throw Object.assign(new Error(`${path} already exists; choose another file for the recording`), {
+        code,
+      });
+    throw Object.assign(new Error(`cannot create recording ${path}: ${(error as Error).message}`), { code });
   }
   let bytes = 0;
   let frames = 0;

@@ -130,8 +130,10 @@ describe('openKernelLog: live /dev/kmsg', () => {
       }, 2000);
       expect(line).toBeDefined();
       const parsed = parseLogLine(line ?? '');
-      // Written from user space: the kernel tags it LOG_USER, so it is not a kernel line.
-      expect(parsed).toMatchObject({ format: 'kmsg', message: marker, kernel: false });
+      // Written from user space: the kernel tags it LOG_USER (priority 12 = user.warning), which is read
+      // with the kernel's lines so that reports written into /dev/kmsg count.
+      expect(parsed).toMatchObject({ format: 'kmsg', message: marker, kernel: true, level: 4 });
+      expect(line).toMatch(/^12,/);
     },
   );
 });

@@ -65,13 +65,11 @@ describe('fragtop store', () => {
     });
     const frame = fixtureFrame(NUMA);
     store.getState().actions.ingest({ ...frame, files: { ...frame.files, vmstat: vmstat(10, 50) } });
-    store
-      .getState()
-      .actions.ingest({
-        ...frame,
-        timeMs: frame.timeMs + 2000,
-        files: { ...frame.files, vmstat: vmstat(30, 40) },
-      });
+    store.getState().actions.ingest({
+      ...frame,
+      timeMs: frame.timeMs + 2000,
+      files: { ...frame.files, vmstat: vmstat(30, 40) },
+    });
     expect(store.getState().rates['compact_stall']).toBe(10);
     expect(store.getState().rates['compact_success']).toBeNull();
   });
