@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { render } from 'ink-testing-library';
 import { createElement } from 'react';
 import { buildSnapshot } from '../src/analyze/build-snapshot.js';
+import { benchRecording } from './bench-recording.js';
 import { ProcSource } from '../src/sources/proc-source.js';
 import { createFragtopStore } from '../src/store/create-store.js';
 import { App } from '../src/ui/App.js';
@@ -125,6 +126,8 @@ async function main(): Promise<void> {
   );
   if (existsSync('/proc/buddyinfo')) await timeTicks('/proc', 'live /proc');
   await startupAndFootprint();
+  console.log('recordings:');
+  await benchRecording((line) => console.log(`  ${line}`));
 }
 
 await main();
