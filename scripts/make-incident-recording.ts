@@ -1,4 +1,4 @@
-// Builds fixtures/recordings/k8s-order6-incident.ftr, the recording `fragtop demo` replays, from public CentOS 7 samples.
+// Builds fixtures/recordings/k8s-order6-incident.ftr, the recording `fragtop demo` replays, around a real order-6 failure report.
 //
 // Run from the repository root:
 //   npx esbuild scripts/make-incident-recording.ts --bundle --platform=node --format=esm \
@@ -11,51 +11,100 @@ import { openRecordingWriter } from '../src/sources/recording-writer.js';
 
 // Bundled to /tmp before it runs, so paths come from the working directory, not from this file.
 const ROOT = resolve(process.cwd());
-const FIXTURE = join(ROOT, 'fixtures/centos7-numa-k8s');
+const REPORT_PATH = join(ROOT, 'fixtures/centos7-numa-k8s/dmesg.txt');
+const SLABINFO_PATH = join(ROOT, 'fixtures/samples/slabinfo-slub-rhel7era-numa2-nf_conntrack-ptr-names-pcp-qa-002.txt');
+const KUBELET_NOTES_PATH = join(ROOT, 'fixtures/samples/incident-notes-k8s-order6-kubelet.txt');
 const OUT = join(ROOT, 'fixtures/recordings/k8s-order6-incident.ftr');
 
 export const FRAME_COUNT = 120;
 const INTERVAL_MS = 1000;
-/** The frame whose kernel-log lines hold the allocation failure report. */
-export const REPORT_FRAME = 110;
-/** The buddy allocator reaches the captured fragmented state this many frames before the report. */
-const SETTLED_BEFORE_REPORT = 6;
+/** The first frame whose buddy lists are the report's; it and every later frame hold that state. */
+export const FRAGMENTED_FRAME = 104;
+/** The frame whose kernel-log lines hold the allocation failure report: the one after the fragmented state is reached. */
+export const REPORT_FRAME = FRAGMENTED_FRAME + 1;
 /** The report's syslog time, Nov 12 15:15:41, read as UTC in 2018 (syslog lines carry no year or zone). */
 const REPORT_TIME_MS = Date.UTC(2018, 10, 12, 15, 15, 41, 200);
 /** Of each order's free blocks, this share is merged pairwise into the next order to make the healthy start. */
-const MERGE_SHARE = 0.85;
+const MERGE_SHARE = 0.95;
 const HOST = 'k8s-node';
-/** Read time stored for every file; the samples carry none. */
+const PAGE_SIZE_KB = 4;
+/** Read time stored for every file; the report carries none. */
 const READ_MS = 0.05;
 
-interface BuddyRow {
+/** One zone as the failure report's Mem-Info shows it, in pages. */
+interface ReportZone {
   node: number;
   zone: string;
+  /** The per-order line (`Node 0 Normal: 34178*4kB (UEM) …`). */
   freeBlocksByOrder: number[];
+  /** The zone line's `key:NkB` fields in pages, and `pages_scanned` as printed. */
+  fields: Record<string, number>;
+  /** The `lowmem_reserve[]:` line printed after the zone line (pages). */
+  lowmemReservePages: number[];
 }
 
-function parseBuddyinfo(text: string): BuddyRow[] {
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const match = /^Node (\d+), zone\s+(\S+)((?:\s+\d+)+)\s*$/.exec(line);
-      if (match === null) throw new Error(`unexpected buddyinfo line: ${line}`);
-      return {
-        node: Number(match[1]),
-        zone: match[2] ?? '',
-        freeBlocksByOrder: (match[3] ?? '').trim().split(/\s+/).map(Number),
-      };
+/** The report's kernel lines with the syslog prefix removed; continuation lines are joined to their line. */
+function kernelRecords(report: readonly string[]): string[] {
+  const records: string[] = [];
+  for (const line of report) {
+    const start = /^\w{3} +\d+ [\d:]+ kernel: (.*)$/.exec(line);
+    if (start !== null) records.push(start[1] ?? '');
+    else if (/^\s/.test(line) && records.length > 0) records[records.length - 1] += ` ${line.trim()}`;
+    else throw new Error(`unexpected report line: ${line}`);
+  }
+  return records;
+}
+
+/** Reads the zones of the report's Mem-Info: zone lines, lowmem_reserve lines and per-order lines. */
+function parseReportZones(report: readonly string[]): ReportZone[] {
+  const records = kernelRecords(report);
+  const zones: ReportZone[] = [];
+  records.forEach((record, index) => {
+    const zoneLine = /^Node (\d+) (\S+) free:\d+kB /.exec(record);
+    if (zoneLine !== null) {
+      const fields: Record<string, number> = {};
+      for (const match of record.matchAll(/(\S+?):(\d+)kB/g)) {
+        const kb = Number(match[2]);
+        if (kb % PAGE_SIZE_KB !== 0) throw new Error(`${match[0]} is not a whole number of pages`);
+        fields[match[1] ?? ''] = kb / PAGE_SIZE_KB;
+      }
+      const scanned = /pages_scanned:(\d+)/.exec(record);
+      fields['pages_scanned'] = Number(scanned?.[1] ?? 0);
+      const reserve = /^lowmem_reserve\[\]:((?: \d+)+)$/.exec(records[index + 1] ?? '');
+      if (reserve === null) throw new Error(`no lowmem_reserve line after ${record.slice(0, 20)}`);
+      zones.push({
+        node: Number(zoneLine[1]),
+        zone: zoneLine[2] ?? '',
+        freeBlocksByOrder: [],
+        fields,
+        lowmemReservePages: (reserve[1] ?? '').trim().split(' ').map(Number),
+      });
+      return;
+    }
+    const orders = /^Node (\d+) (\S+): (.*) = (\d+)kB$/.exec(record);
+    if (orders === null) return;
+    const zone = zones.find((z) => z.node === Number(orders[1]) && z.zone === orders[2]);
+    if (zone === undefined) throw new Error(`per-order line before its zone line: ${record}`);
+    const cells = [...(orders[3] ?? '').matchAll(/(\d+)\*(\d+)kB/g)];
+    cells.forEach((cell, order) => {
+      if (Number(cell[2]) !== PAGE_SIZE_KB << order) throw new Error(`order ${order} size is ${cell[2]}kB`);
     });
+    zone.freeBlocksByOrder = cells.map((cell) => Number(cell[1]));
+    if (freePages(zone.freeBlocksByOrder) * PAGE_SIZE_KB !== Number(orders[4]))
+      throw new Error(`per-order line of ${zone.zone} does not add up to its total`);
+  });
+  if (zones.length === 0 || zones.some((z) => z.freeBlocksByOrder.length === 0))
+    throw new Error('the report has no complete Mem-Info zones');
+  return zones;
 }
 
-/** The kernel's own layout (mm/vmstat.c frag_show_print): "Node %d, zone %8s ", then "%6lu " per order. */
-function formatBuddyinfo(rows: readonly BuddyRow[]): string {
-  return rows
+/** The kernel's own buddyinfo layout (mm/vmstat.c frag_show_print): "Node %d, zone %8s ", then "%6lu " per order. */
+function formatBuddyinfo(zones: readonly { node: number; zone: string; freeBlocksByOrder: number[] }[]): string {
+  return zones
     .map(
-      (row) =>
-        `Node ${row.node}, zone ${row.zone.padStart(8)} ` +
-        `${row.freeBlocksByOrder.map((n) => `${String(n).padStart(6)} `).join('')}\n`,
+      (z) =>
+        `Node ${z.node}, zone ${z.zone.padStart(8)} ` +
+        `${z.freeBlocksByOrder.map((n) => `${String(n).padStart(6)} `).join('')}\n`,
     )
     .join('');
 }
@@ -80,32 +129,73 @@ export function healthyStart(fragmented: readonly number[], share = MERGE_SHARE)
   return blocks;
 }
 
-/** Replaces the value of `key` (e.g. "pages free") in the zoneinfo section of one zone. */
-function setZoneValue(zoneinfo: string, node: number, zone: string, key: string, value: number): string {
-  const lines = zoneinfo.split('\n');
-  const start = lines.findIndex((line) => new RegExp(`^Node ${node}, zone\\s+${zone}\\s*$`).test(line));
-  if (start < 0) throw new Error(`zoneinfo has no Node ${node} ${zone}`);
-  for (let i = start + 1; i < lines.length && !(lines[i] ?? '').startsWith('Node '); i++) {
-    const match = new RegExp(`^(\\s*${key}\\s+)(\\d+)$`).exec(lines[i] ?? '');
-    if (match !== null) {
-      lines[i] = `${match[1] ?? ''}${value}`;
-      return lines.join('\n');
-    }
-  }
-  throw new Error(`zoneinfo Node ${node} ${zone} has no "${key}"`);
+/**
+ * Pages each zone spans (end pfn − start pfn), which the report does not print. x86_64's DMA zone runs
+ * from pfn 1 to 4095; the machine is a QEMU i440FX guest whose RAM is one range below 4 GiB and one
+ * above, so DMA32 and Normal have no holes and span what they hold (DMA32's present, 782303 pages,
+ * is exactly pfn 4096 up to QEMU's usual low-RAM end 0xbffdf000).
+ */
+const SPANNED_PAGES: Record<string, (zone: ReportZone) => number> = {
+  DMA: () => 4095,
+  DMA32: (zone) => zone.fields['present'] ?? 0,
+  Normal: (zone) => zone.fields['present'] ?? 0,
+};
+
+/** 3.10 zone counters (vmstat_text order) that the report's zone lines give, by the report's name. */
+const ZONE_STATS: readonly [string, string][] = [
+  ['nr_inactive_anon', 'inactive_anon'],
+  ['nr_active_anon', 'active_anon'],
+  ['nr_inactive_file', 'inactive_file'],
+  ['nr_active_file', 'active_file'],
+  ['nr_unevictable', 'unevictable'],
+  ['nr_mlock', 'mlocked'],
+  ['nr_mapped', 'mapped'],
+  ['nr_dirty', 'dirty'],
+  ['nr_writeback', 'writeback'],
+  ['nr_slab_reclaimable', 'slab_reclaimable'],
+  ['nr_slab_unreclaimable', 'slab_unreclaimable'],
+  ['nr_page_table_pages', 'pagetables'],
+  ['nr_unstable', 'unstable'],
+  ['nr_bounce', 'bounce'],
+  ['nr_writeback_temp', 'writeback_tmp'],
+  ['nr_isolated_anon', 'isolated(anon)'],
+  ['nr_isolated_file', 'isolated(file)'],
+  ['nr_shmem', 'shmem'],
+  ['nr_free_cma', 'free_cma'],
+];
+
+function field(zone: ReportZone, name: string): number {
+  const value = zone.fields[name];
+  if (value === undefined) throw new Error(`the report's ${zone.zone} line has no ${name}`);
+  return value;
 }
 
-function zoneValue(zoneinfo: string, node: number, zone: string, key: string): number {
-  const lines = zoneinfo.split('\n');
-  const start = lines.findIndex((line) => new RegExp(`^Node ${node}, zone\\s+${zone}\\s*$`).test(line));
-  for (let i = start + 1; i < lines.length && !(lines[i] ?? '').startsWith('Node '); i++) {
-    const match = new RegExp(`^\\s*${key}\\s+(\\d+)$`).exec(lines[i] ?? '');
-    if (match !== null) return Number(match[1]);
-  }
-  throw new Error(`zoneinfo Node ${node} ${zone} has no "${key}"`);
+/**
+ * One zone in the 3.10 /proc/zoneinfo layout (mm/vmstat.c zoneinfo_show_print), without the per-CPU
+ * pagesets and the footer after them. `pages free` and nr_free_pages are the buddy lists' sum.
+ */
+function formatZoneinfoZone(zone: ReportZone, freeBlocksByOrder: readonly number[]): string {
+  const spanned = SPANNED_PAGES[zone.zone];
+  if (spanned === undefined) throw new Error(`no span known for zone ${zone.zone}`);
+  const free = freePages(freeBlocksByOrder);
+  const stat = (name: string, value: number): string => `    ${name.padEnd(12)} ${value}\n`;
+  return (
+    `Node ${zone.node}, zone ${zone.zone.padStart(8)}\n` +
+    `  pages free     ${free}\n` +
+    `        min      ${field(zone, 'min')}\n` +
+    `        low      ${field(zone, 'low')}\n` +
+    `        high     ${field(zone, 'high')}\n` +
+    `        scanned  ${field(zone, 'pages_scanned')}\n` +
+    `        spanned  ${spanned(zone)}\n` +
+    `        present  ${field(zone, 'present')}\n` +
+    `        managed  ${field(zone, 'managed')}\n` +
+    stat('nr_free_pages', free) +
+    ZONE_STATS.map(([name, reportName]) => stat(name, field(zone, reportName))).join('') +
+    `        protection: (${zone.lowmemReservePages.join(', ')})\n`
+  );
 }
 
-/** The global nf_conntrack cache and the two per-netns caches of the sample's slabinfo. */
+/** The global nf_conntrack cache and the two per-netns caches of the slabinfo sample. */
 const GLOBAL_CONNTRACK = 'nf_conntrack_ffffffff81a25e00';
 /** Per-netns caches appear when a pod's network namespace is set up: these frames. */
 const NETNS_CACHE_FRAMES: Record<string, number> = {
@@ -114,6 +204,7 @@ const NETNS_CACHE_FRAMES: Record<string, number> = {
 };
 /** The global cache's slab count at the start; it grows to the sample's 32 slabs (51 objects a slab, 4 pages each). */
 const GLOBAL_CONNTRACK_START_SLABS = 4;
+const GLOBAL_CONNTRACK_END_SLABS = 32;
 
 function slabLine(name: string, slabs: number): string {
   const objects = slabs * 51;
@@ -125,15 +216,14 @@ function slabLine(name: string, slabs: number): string {
 
 /** slabinfo at frame i: the sample's text with the nf_conntrack caches as they were then. */
 function slabinfoAt(sample: string, i: number, globalSlabs: number): string {
-  const lines = sample.split('\n');
   const out: string[] = [];
-  for (const line of lines) {
+  for (const line of sample.split('\n')) {
     const name = line.split(/\s+/)[0] ?? '';
     const appearsAt = NETNS_CACHE_FRAMES[name];
     if (appearsAt !== undefined && i < appearsAt) continue;
     if (name === GLOBAL_CONNTRACK) {
-      const expected = slabLine(name, 32);
-      if (line !== expected) throw new Error(`the sample's ${name} line changed: ${line}`);
+      if (line !== slabLine(name, GLOBAL_CONNTRACK_END_SLABS))
+        throw new Error(`the sample's ${name} line changed: ${line}`);
       out.push(slabLine(name, globalSlabs));
       continue;
     }
@@ -142,7 +232,7 @@ function slabinfoAt(sample: string, i: number, globalSlabs: number): string {
   return out.join('\n');
 }
 
-/** Syslog lines of the kubelet from the incident notes, moved to the failure's minute (see ABOUT.md). */
+/** Syslog lines of the kubelet from the incident notes, moved to the second after the report (see ABOUT.md). */
 function kubeletLines(notes: string): string[] {
   return notes
     .split('\n')
@@ -159,87 +249,73 @@ function ok(text: string, timeMs: number): FileRead {
   return { ok: true, text, readMs: READ_MS, readAtMs: timeMs };
 }
 
-function notSampled(name: string): FileRead {
+function notInReport(name: string): FileRead {
   return {
     ok: false,
     reason: 'missing',
-    message: `/proc/${name} is not in the public samples this demo recording was built from`,
+    message: `/proc/${name} is not in the failure report this demo recording was built from`,
   };
 }
 
-export function buildIncidentFrames(): RawFrame[] {
-  const buddySample = readFileSync(join(FIXTURE, 'proc/buddyinfo'), 'utf8');
-  const zoneSample = readFileSync(join(FIXTURE, 'proc/zoneinfo'), 'utf8');
-  const slabSample = readFileSync(join(FIXTURE, 'proc/slabinfo'), 'utf8');
-  const kernel = readFileSync(join(FIXTURE, 'proc/sys/kernel/osrelease'), 'utf8').trim();
-  const report = readFileSync(join(FIXTURE, 'dmesg.txt'), 'utf8').replace(/\n$/, '').split('\n');
-  const notes = readFileSync(join(ROOT, 'fixtures/samples/incident-notes-k8s-order6-kubelet.txt'), 'utf8');
-  const kubelet = kubeletLines(notes);
-  if (kubelet.length === 0) throw new Error('no kubelet lines found in the incident notes');
+/** How far fragmentation has gone at frame i, 0 to 1; it speeds up as the node fills with pods. */
+function progressAt(i: number): number {
+  return Math.min(1, i / FRAGMENTED_FRAME) ** 1.6;
+}
 
-  const rows = parseBuddyinfo(buddySample);
-  for (const row of rows) {
-    // The samples agree: zoneinfo's free pages equal the buddy lists' sum in every zone.
-    const zoneFree = zoneValue(zoneSample, row.node, row.zone, 'pages free');
-    if (zoneFree !== freePages(row.freeBlocksByOrder))
-      throw new Error(`Node ${row.node} ${row.zone}: buddyinfo and zoneinfo free pages differ`);
-  }
-  const normal0Slab = zoneValue(zoneSample, 0, 'Normal', 'nr_slab_unreclaimable');
-  const settledFrame = REPORT_FRAME - SETTLED_BEFORE_REPORT;
+export function buildIncidentFrames(): RawFrame[] {
+  const report = readFileSync(REPORT_PATH, 'utf8').replace(/\n$/, '').split('\n');
+  const slabSample = readFileSync(SLABINFO_PATH, 'utf8');
+  const kubelet = kubeletLines(readFileSync(KUBELET_NOTES_PATH, 'utf8'));
+  if (kubelet.length === 0) throw new Error('no kubelet lines found in the incident notes');
+  const kernel = /Not tainted (\S+) #/.exec(report.join('\n'))?.[1];
+  if (kernel === undefined) throw new Error('the report names no kernel release');
+  const zones = parseReportZones(report);
   const startTimeMs = REPORT_TIME_MS - REPORT_FRAME * INTERVAL_MS;
 
   const frames: RawFrame[] = [];
   for (let i = 0; i < FRAME_COUNT; i++) {
     const timeMs = startTimeMs + i * INTERVAL_MS;
-    // Fragmentation speeds up as the node fills with pods: ease in.
-    const t = Math.min(1, i / settledFrame) ** 1.6;
-    // Fewer merges as time goes on; merges keep the free pages, so zoneinfo's count stays right.
-    const nowRows = rows.map((row) => ({
-      ...row,
-      freeBlocksByOrder: healthyStart(row.freeBlocksByOrder, MERGE_SHARE * (1 - t)),
-    }));
-    let zoneinfo = zoneSample;
-    for (const row of nowRows) {
-      const free = freePages(row.freeBlocksByOrder);
-      zoneinfo = setZoneValue(zoneinfo, row.node, row.zone, 'pages free', free);
-      zoneinfo = setZoneValue(zoneinfo, row.node, row.zone, 'nr_free_pages', free);
-    }
-    const globalSlabs = Math.round(GLOBAL_CONNTRACK_START_SLABS + (32 - GLOBAL_CONNTRACK_START_SLABS) * t);
-    // The nf_conntrack slabs are unreclaimable slab pages of node 0's Normal zone (4 pages a slab).
-    zoneinfo = setZoneValue(
-      zoneinfo,
-      0,
-      'Normal',
-      'nr_slab_unreclaimable',
-      normal0Slab - (32 - globalSlabs) * 4,
+    const t = progressAt(i);
+    // DMA is the report's in every frame: the lowmem reserve keeps ordinary allocations out of it.
+    const nowBlocks = zones.map((z) =>
+      z.zone === 'DMA' ? [...z.freeBlocksByOrder] : healthyStart(z.freeBlocksByOrder, MERGE_SHARE * (1 - t)),
     );
-
+    const buddyinfo = formatBuddyinfo(zones.map((z, k) => ({ ...z, freeBlocksByOrder: nowBlocks[k] ?? [] })));
+    const zoneinfo = zones.map((z, k) => formatZoneinfoZone(z, nowBlocks[k] ?? [])).join('');
+    const globalSlabs = Math.round(
+      GLOBAL_CONNTRACK_START_SLABS + (GLOBAL_CONNTRACK_END_SLABS - GLOBAL_CONNTRACK_START_SLABS) * t,
+    );
     const kmsg = i === REPORT_FRAME ? report : i === REPORT_FRAME + 1 ? kubelet : [];
     frames.push({
       timeMs,
       host: HOST,
       kernel,
-      pageSize: 4096,
+      pageSize: PAGE_SIZE_KB * 1024,
       files: {
-        buddyinfo: ok(formatBuddyinfo(nowRows), timeMs),
-        pagetypeinfo: notSampled('pagetypeinfo'),
+        buddyinfo: ok(buddyinfo, timeMs),
+        pagetypeinfo: notInReport('pagetypeinfo'),
         slabinfo: ok(slabinfoAt(slabSample, i, globalSlabs), timeMs),
         zoneinfo: ok(zoneinfo, timeMs),
-        vmstat: notSampled('vmstat'),
-        meminfo: notSampled('meminfo'),
+        vmstat: notInReport('vmstat'),
+        meminfo: notInReport('meminfo'),
       },
       kmsg,
     });
   }
-  // The buddy lists end exactly as sampled (the sample's last line lacks the kernel's trailing space).
-  const lastBuddy = frames[frames.length - 1]?.files.buddyinfo;
-  if (!lastBuddy?.ok || JSON.stringify(parseBuddyinfo(lastBuddy.text)) !== JSON.stringify(rows))
-    throw new Error('the last frame does not hold the sampled buddyinfo');
+  // From FRAGMENTED_FRAME on, the buddy lists are exactly the report's per-order lines.
+  const reportBuddy = formatBuddyinfo(zones);
+  frames.slice(FRAGMENTED_FRAME).forEach((frame, k) => {
+    const read = frame.files.buddyinfo;
+    if (!read?.ok || read.text !== reportBuddy)
+      throw new Error(`frame ${FRAGMENTED_FRAME + k} does not hold the report's buddy lists`);
+  });
+  const before = frames[FRAGMENTED_FRAME - 1]?.files.buddyinfo;
+  if (!before?.ok || before.text === reportBuddy) throw new Error('the fragmented state is reached too early');
   return frames;
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(FIXTURE)) throw new Error(`run this from the repository root (${FIXTURE} is missing)`);
+  if (!existsSync(REPORT_PATH)) throw new Error(`run this from the repository root (${REPORT_PATH} is missing)`);
   const frames = buildIncidentFrames();
   const first = frames[0];
   if (first === undefined) throw new Error('no frames');
@@ -255,10 +331,10 @@ async function main(): Promise<void> {
   await writer.close();
   const { bytes } = writer.stats();
   console.log(`wrote ${frames.length} frames, ${bytes} bytes, to ${OUT}`);
-  const rows = parseBuddyinfo(readFileSync(join(FIXTURE, 'proc/buddyinfo'), 'utf8'));
-  for (const row of rows)
+  const zones = parseReportZones(readFileSync(REPORT_PATH, 'utf8').replace(/\n$/, '').split('\n'));
+  for (const zone of zones)
     console.log(
-      `Node ${row.node} ${row.zone}: start ${healthyStart(row.freeBlocksByOrder).join(' ')} -> end ${row.freeBlocksByOrder.join(' ')}`,
+      `Node ${zone.node} ${zone.zone}: start ${healthyStart(zone.freeBlocksByOrder).join(' ')} -> end ${zone.freeBlocksByOrder.join(' ')}`,
     );
 }
 

@@ -6,15 +6,14 @@ import type { RawFrame } from '../model/raw-frame.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import { buildSnapshot } from '../analyze/build-snapshot.js';
 import { counterRates, trendCounterNames } from '../analyze/rates.js';
-import { parseAllocFailures, type AllocFailure } from '../parse/alloc-failure.js';
+import type { AllocFailure } from '../parse/alloc-failure.js';
+import { appendToFailureLog, EMPTY_FAILURE_LOG, failureLogOf, type FailureLog } from './failure-log.js';
 import { appendHistory, zoneId, type HistoryPoint } from './history.js';
 import type { SlabSortKey } from './slab-sort.js';
 
 export type Mode = 'live' | 'replay' | 'demo';
 export type View = 'main' | 'help' | 'failures' | 'failure-detail';
 
-/** Kernel-log lines kept for re-parsing reports; a report is a few hundred lines at most. */
-export const LOG_LINE_LIMIT = 20_000;
 /** The kernel's costly order: the default target when no failure suggests another. */
 export const DEFAULT_TARGET_ORDER = 3;
 
@@ -64,7 +63,8 @@ export interface FragtopState {
   paused: boolean;
   history: HistoryPoint[];
   rates: Record<string, number | null>;
-  logLines: string[];
+  /** The kernel log kept for reports, and what was read from it. */
+  failureLog: FailureLog;
   failures: AllocFailure[];
   suppressedFailures: number;
   /** `--order`, or the user's +/- choice; null means "pick from failures". */
@@ -131,7 +131,7 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
       paused: false,
       history: [],
       rates: {},
-      logLines: [],
+      failureLog: EMPTY_FAILURE_LOG,
       failures: [],
       suppressedFailures: 0,
       ticks: 0,
@@ -153,8 +153,7 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
           timeMs: frame.timeMs,
           zones: Object.fromEntries(snapshot.zones.map((zone) => [zoneId(zone), zone.freeBlocksByOrder])),
         };
-        const log = frame.kmsg.length ? appendLog(state.logLines, frame.kmsg) : null;
-        const failureLog = log ? parseAllocFailures(log, 'kernel log').value : null;
+        const log = frame.kmsg.length ? appendToFailureLog(state.failureLog, frame.kmsg) : null;
         set({
           latest: snapshot,
           displayed: state.paused ? state.displayed : snapshot,
@@ -162,13 +161,7 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
           history: appendHistory(state.history, point),
           rates,
           ticks: state.ticks + 1,
-          ...(log && failureLog
-            ? {
-                logLines: log,
-                failures: failureLog.failures,
-                suppressedFailures: failureLog.suppressedTotal,
-              }
-            : {}),
+          ...(log ? { failureLog: log, failures: log.failures, suppressedFailures: log.suppressed } : {}),
         });
       },
       togglePause() {
@@ -205,9 +198,8 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
         set({ ...initial });
       },
       setLog(lines) {
-        const log = lines.length > LOG_LINE_LIMIT ? lines.slice(lines.length - LOG_LINE_LIMIT) : lines;
-        const parsed = parseAllocFailures(log, 'kernel log').value;
-        set({ logLines: log, failures: parsed.failures, suppressedFailures: parsed.suppressedTotal });
+        const log = failureLogOf(lines);
+        set({ failureLog: log, failures: log.failures, suppressedFailures: log.suppressed });
       },
       setReplay(replay) {
         set({ replay });
@@ -237,9 +229,4 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
       actions,
     };
   });
-}
-
-function appendLog(lines: readonly string[], added: readonly string[]): string[] {
-  const all = [...lines, ...added];
-  return all.length > LOG_LINE_LIMIT ? all.slice(all.length - LOG_LINE_LIMIT) : all;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +81,28 @@ describe('the fragtop command line', () => {
     expect(stdout).toMatch(/^1 Normal\s+108359\s+115466/m);
     expect(stdout).toContain('Allocation failures');
     expect(stdout).toContain('order 6 (256K)');
+  });
+
+  it.skipIf(!HAS_BUILD)(`reads the kernel log from stdin with --kmsg -${why}`, () => {
+    const dmesg = readFileSync(fixturePath('centos7-numa-k8s', 'dmesg.txt'), 'utf8');
+    const { status, stdout } = fragtop(
+      ['snapshot', '--json', '--kmsg', '-', '--proc-root', fixturePath('centos7-numa-k8s', 'proc')],
+      dmesg,
+    );
+    expect(status).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(json.failures).toHaveLength(1);
+    expect(json.failures[0]).toMatchObject({
+      process: 'exe',
+      pid: 18377,
+      order: 6,
+      mode: '0x10c0d0',
+      flags: ['GFP_KERNEL', '__GFP_COMP', '__GFP_ZERO', '__GFP_KMEMCG'],
+      flagsSource: 'decoded',
+      kernel: '3.10.0-514.el7.x86_64',
+      cause: 'fragmentation',
+    });
+    expect(json.targetOrder).toBe(6);
   });
 
   it.skipIf(!HAS_BUILD)(`exits 2 with one line for bad usage${why}`, () => {

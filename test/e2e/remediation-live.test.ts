@@ -55,7 +55,9 @@ describe('remediation on this machine', () => {
       const after = vmstat();
       const summary = /order ≥6 blocks ([\d,]+) → ([\d,]+)/.exec(result);
       expect(summary, result).not.toBeNull();
-      const [blocksBefore, blocksAfter] = [summary![1]!, summary![2]!].map((n) => Number(n.replace(/,/g, '')));
+      const [blocksBefore, blocksAfter] = [summary![1]!, summary![2]!].map((n) =>
+        Number(n.replace(/,/g, '')),
+      );
       expect(blocksAfter).toBeGreaterThan(blocksBefore!);
       // The kernel really ran compaction: its scanners moved.
       expect(after['compact_migrate_scanned']! + after['compact_free_scanned']!).toBeGreaterThan(
