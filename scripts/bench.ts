@@ -3,7 +3,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { render } from 'ink-testing-library';
+import { PassThrough } from 'node:stream';
+import { render } from 'ink';
 import { createElement } from 'react';
 import { buildSnapshot } from '../src/analyze/build-snapshot.js';
 import { benchRecording } from './bench-recording.js';
@@ -28,40 +29,55 @@ function fixtureSize(name: string): number {
 }
 
 function screen(store: ReturnType<typeof createFragtopStore>) {
-  return createElement(FragtopProvider, {
-    store,
-    display: { color: true },
-    children: createElement(App, { onQuit: () => {} }),
-  });
+  return createElement(FragtopProvider, { store, display: { color: true }, children: createElement(App, { onQuit: () => {} }) });
 }
 
+/** A terminal-sized stream Ink renders into, as it would into a 120x40 terminal. */
+function fakeTerminal(): NodeJS.WriteStream {
+  const stream = new PassThrough() as unknown as NodeJS.WriteStream & { columns: number; rows: number; isTTY: boolean };
+  stream.columns = 120;
+  stream.rows = 40;
+  stream.isTTY = true;
+  (stream as unknown as PassThrough).resume();
+  return stream;
+}
+
+/** One tick as the live monitor does it: read, ingest (parse + analyse), and the Ink render it causes. */
 async function timeTicks(procRoot: string, label: string, ticks = 200): Promise<void> {
   const source = new ProcSource({ procRoot, pagetypeinfoIntervalMs: null });
   const store = createFragtopStore();
-  const app = render(screen(store));
+  let rendered: (() => void) | null = null;
+  const app = render(screen(store), {
+    stdout: fakeTerminal(),
+    patchConsole: false,
+    exitOnCtrlC: false,
+    maxFps: 1000,
+    onRender: () => rendered?.(),
+  });
   const read: number[] = [];
   const analyse: number[] = [];
-  const paint: number[] = [];
+  const tick: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < ticks; i++) {
     const cpuStart = process.cpuUsage();
-    let t = performance.now();
+    const started = performance.now();
     const frame = await source.read();
-    read.push(performance.now() - t);
-    t = performance.now();
+    read.push(performance.now() - started);
+    let t = performance.now();
     buildSnapshot(frame);
     analyse.push(performance.now() - t);
+    const painted = new Promise<void>((resolve) => (rendered = resolve));
     t = performance.now();
-    store.getState().actions.ingest(frame);
-    // ingest parses again and React renders synchronously from the store update.
-    app.rerender(screen(store));
-    paint.push(performance.now() - t);
+    store.getState().actions.ingest({ ...frame, timeMs: frame.timeMs + i });
+    await Promise.race([painted, new Promise((r) => setTimeout(r, 200))]);
+    tick.push(performance.now() - started);
     const used = process.cpuUsage(cpuStart);
-    cpu.push((used.user + used.system) / 1000);
+    // buildSnapshot ran twice (once alone, once in ingest): count the tick's CPU without the extra one.
+    cpu.push((used.user + used.system) / 1000 - analyse[i]!);
   }
   app.unmount();
   console.log(
-    `${label.padEnd(34)} read ${median(read).toFixed(2)} ms · parse+analyse ${median(analyse).toFixed(2)} ms · ingest+render ${median(paint).toFixed(2)} ms · CPU per tick ${median(cpu).toFixed(2)} ms (medians of ${ticks})`,
+    `${label.padEnd(34)} read ${median(read).toFixed(2)} ms · parse+analyse ${median(analyse).toFixed(2)} ms · whole tick with render ${median(tick).toFixed(2)} ms · CPU per tick ${median(cpu).toFixed(2)} ms (medians of ${ticks})`,
   );
 }
 
@@ -74,9 +90,10 @@ async function startupAndFootprint(): Promise<void> {
     console.log('start-up, CPU and memory: skipped (tmux is not installed)');
     return;
   }
-  const socket = `fragtop-bench-${process.pid}`;
   const startups: number[] = [];
   for (let run = 0; run < 5; run++) {
+    // A server per run: a new server on a socket that is still shutting down fails to start.
+    const socket = `fragtop-bench-${process.pid}-${run}`;
     const started = performance.now();
     tmux(socket, 'new-session', '-d', '-s', 'b', '-x', '120', '-y', '40', 'node', BIN);
     let shown = -1;
@@ -94,6 +111,7 @@ async function startupAndFootprint(): Promise<void> {
   );
 
   const seconds = Number(process.env['FRAGTOP_BENCH_SECONDS'] ?? 30);
+  const socket = `fragtop-bench-${process.pid}-cpu`;
   tmux(socket, 'new-session', '-d', '-s', 'b', '-x', '120', '-y', '40', 'node', BIN);
   await new Promise((r) => setTimeout(r, 2000));
   const panePid = tmux(socket, 'display-message', '-p', '-t', 'b', '#{pane_pid}').trim();

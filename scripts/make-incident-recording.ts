@@ -12,7 +12,10 @@ import { openRecordingWriter } from '../src/sources/recording-writer.js';
 // Bundled to /tmp before it runs, so paths come from the working directory, not from this file.
 const ROOT = resolve(process.cwd());
 const REPORT_PATH = join(ROOT, 'fixtures/centos7-numa-k8s/dmesg.txt');
-const SLABINFO_PATH = join(ROOT, 'fixtures/samples/slabinfo-slub-rhel7era-numa2-nf_conntrack-ptr-names-pcp-qa-002.txt');
+const SLABINFO_PATH = join(
+  ROOT,
+  'fixtures/samples/slabinfo-slub-rhel7era-numa2-nf_conntrack-ptr-names-pcp-qa-002.txt',
+);
 const KUBELET_NOTES_PATH = join(ROOT, 'fixtures/samples/incident-notes-k8s-order6-kubelet.txt');
 const OUT = join(ROOT, 'fixtures/recordings/k8s-order6-incident.ftr');
 
@@ -99,7 +102,9 @@ function parseReportZones(report: readonly string[]): ReportZone[] {
 }
 
 /** The kernel's own buddyinfo layout (mm/vmstat.c frag_show_print): "Node %d, zone %8s ", then "%6lu " per order. */
-function formatBuddyinfo(zones: readonly { node: number; zone: string; freeBlocksByOrder: number[] }[]): string {
+function formatBuddyinfo(
+  zones: readonly { node: number; zone: string; freeBlocksByOrder: number[] }[],
+): string {
   return zones
     .map(
       (z) =>
@@ -310,12 +315,14 @@ export function buildIncidentFrames(): RawFrame[] {
       throw new Error(`frame ${FRAGMENTED_FRAME + k} does not hold the report's buddy lists`);
   });
   const before = frames[FRAGMENTED_FRAME - 1]?.files.buddyinfo;
-  if (!before?.ok || before.text === reportBuddy) throw new Error('the fragmented state is reached too early');
+  if (!before?.ok || before.text === reportBuddy)
+    throw new Error('the fragmented state is reached too early');
   return frames;
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(REPORT_PATH)) throw new Error(`run this from the repository root (${REPORT_PATH} is missing)`);
+  if (!existsSync(REPORT_PATH))
+    throw new Error(`run this from the repository root (${REPORT_PATH} is missing)`);
   const frames = buildIncidentFrames();
   const first = frames[0];
   if (first === undefined) throw new Error('no frames');
@@ -331,11 +338,11 @@ async function main(): Promise<void> {
   await writer.close();
   const { bytes } = writer.stats();
   console.log(`wrote ${frames.length} frames, ${bytes} bytes, to ${OUT}`);
-  const zones = parseReportZones(readFileSync(REPORT_PATH, 'utf8').replace(/\n$/, '').split('\n'));
-  for (const zone of zones)
-    console.log(
-      `Node ${zone.node} ${zone.zone}: start ${healthyStart(zone.freeBlocksByOrder).join(' ')} -> end ${zone.freeBlocksByOrder.join(' ')}`,
-    );
+  const buddyOf = (frame: RawFrame | undefined): string =>
+    frame?.files.buddyinfo?.ok === true ? frame.files.buddyinfo.text : '';
+  console.log(
+    `frame 0:\n${buddyOf(first)}frame ${frames.length - 1}:\n${buddyOf(frames[frames.length - 1])}`,
+  );
 }
 
 await main();
