@@ -140,7 +140,7 @@ export function App({
   }
 
   return (
-    <Box flexDirection="column" width={width} height={budget} overflow="hidden">
+    <Box flexDirection="column" width={width} height={budget}>
       <Hotkeys
         onQuit={onQuit}
         player={player}
@@ -155,7 +155,7 @@ export function App({
         </Text>
       ) : null}
       <Banner width={width} />
-      <Box flexDirection="column" height={rest} overflow="hidden">
+      <Box flexDirection="column" height={rest}>
         {body}
       </Box>
       {isReplay ? <ReplayBar width={width} /> : null}
