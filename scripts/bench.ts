@@ -29,12 +29,20 @@ function fixtureSize(name: string): number {
 }
 
 function screen(store: ReturnType<typeof createFragtopStore>) {
-  return createElement(FragtopProvider, { store, display: { color: true }, children: createElement(App, { onQuit: () => {} }) });
+  return createElement(FragtopProvider, {
+    store,
+    display: { color: true },
+    children: createElement(App, { onQuit: () => {} }),
+  });
 }
 
 /** A terminal-sized stream Ink renders into, as it would into a 120x40 terminal. */
 function fakeTerminal(): NodeJS.WriteStream {
-  const stream = new PassThrough() as unknown as NodeJS.WriteStream & { columns: number; rows: number; isTTY: boolean };
+  const stream = new PassThrough() as unknown as NodeJS.WriteStream & {
+    columns: number;
+    rows: number;
+    isTTY: boolean;
+  };
   stream.columns = 120;
   stream.rows = 40;
   stream.isTTY = true;
