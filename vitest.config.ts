@@ -7,6 +7,9 @@ export default defineConfig({
   cacheDir: join(tmpdir(), `fragtop-vitest-${process.getuid?.() ?? 'user'}`),
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
+    // Tests that fragment, compact or drop this machine's memory run alone afterwards (vitest.machine.config.ts):
+    // other tests allocating memory at the same time would blur what they measure.
+    exclude: ['test/machine/**', '**/node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Two cores: end-to-end tests drive real terminals and should not starve each other.
