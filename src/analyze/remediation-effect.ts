@@ -1,6 +1,7 @@
 // What a remediation changed: target-order blocks, free memory, verdicts and kernel counters, before vs after.
 import type { ZoneKey } from '../parse/types.js';
-import { diagnose, type Verdict } from './diagnosis.js';
+import { diagnoseSnapshot } from './diagnose-snapshot.js';
+import type { Verdict } from './diagnosis.js';
 import type { Snapshot, ZoneSnapshot } from './snapshot-types.js';
 
 export interface ZoneEffect extends ZoneKey {
@@ -84,18 +85,7 @@ function zonesOk(snapshot: Snapshot, order: number): number | null {
 }
 
 function verdictOf(snapshot: Snapshot, order: number): Verdict {
-  const { buddy, zoneinfo, pageTypes, meminfo } = snapshot.parsed;
-  if (!buddy) return 'unknown';
-  return diagnose({
-    kernel: snapshot.kernel,
-    targetOrder: order,
-    pageSizeBytes: snapshot.pageSize,
-    buddy: buddy.zones,
-    zoneinfo: zoneinfo?.zones,
-    pagetypeFree: pageTypes?.free,
-    pagetypeBlocks: pageTypes?.blocks,
-    meminfo: meminfo ?? undefined,
-  }).verdict;
+  return diagnoseSnapshot(snapshot, order)?.verdict ?? 'unknown';
 }
 
 function sum(values: readonly number[]): number {

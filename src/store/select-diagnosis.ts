@@ -1,5 +1,6 @@
 // The target-order diagnosis for what the screen shows, memoized so it is computed once per frame or key press.
-import { diagnose, type Diagnosis } from '../analyze/diagnosis.js';
+import { diagnoseSnapshot } from '../analyze/diagnose-snapshot.js';
+import type { Diagnosis } from '../analyze/diagnosis.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import type { AllocFailure } from '../parse/alloc-failure.js';
 import { targetOrderOf, type FragtopState } from './create-store.js';
@@ -11,26 +12,6 @@ export function culpritAdviceOf(failures: readonly AllocFailure[]): string | und
     if (culprit && culprit.id !== 'unknown') return `${culprit.title}: ${culprit.advice}`;
   }
   return undefined;
-}
-
-export function diagnoseSnapshot(
-  snapshot: Snapshot,
-  targetOrder: number,
-  failures: readonly AllocFailure[],
-): Diagnosis | null {
-  const { buddy, zoneinfo, pageTypes, meminfo } = snapshot.parsed;
-  if (!buddy) return null;
-  return diagnose({
-    kernel: snapshot.kernel,
-    targetOrder,
-    pageSizeBytes: snapshot.pageSize,
-    buddy: buddy.zones,
-    zoneinfo: zoneinfo?.zones,
-    pagetypeFree: pageTypes?.free,
-    pagetypeBlocks: pageTypes?.blocks,
-    meminfo: meminfo ?? undefined,
-    culpritAdvice: culpritAdviceOf(failures),
-  });
 }
 
 let last: {
@@ -45,7 +26,9 @@ export function selectDiagnosis(state: FragtopState): Diagnosis | null {
   const order = targetOrderOf(state);
   if (last && last.snapshot === state.displayed && last.order === order && last.failures === state.failures)
     return last.result;
-  const result = state.displayed ? diagnoseSnapshot(state.displayed, order, state.failures) : null;
+  const result = state.displayed
+    ? diagnoseSnapshot(state.displayed, order, culpritAdviceOf(state.failures))
+    : null;
   last = { snapshot: state.displayed, order, failures: state.failures, result };
   return result;
 }

@@ -1,8 +1,7 @@
 // The remediation dialog, drawn in place of the panels while it is open.
-import { Box, Text } from 'ink';
 import type { Dialog } from '../store/create-store.js';
 import { dialogLines, dialogTitle } from './dialog-lines.js';
-import { SectionTitle } from './SectionTitle.js';
+import { TextPage } from './TextPage.js';
 
 export function DialogPanel({
   dialog,
@@ -13,15 +12,7 @@ export function DialogPanel({
   width: number;
   maxLines: number;
 }) {
-  const lines = dialogLines(dialog);
   return (
-    <Box flexDirection="column" width={width}>
-      <SectionTitle width={width} title={dialogTitle(dialog)} />
-      {lines.slice(0, Math.max(0, maxLines - 1)).map((line, i) => (
-        <Text key={i} wrap="truncate">
-          {line || ' '}
-        </Text>
-      ))}
-    </Box>
+    <TextPage title={dialogTitle(dialog)} lines={dialogLines(dialog)} width={width} maxLines={maxLines} />
   );
 }

@@ -1,8 +1,8 @@
 // One failure report in full, selected from the failures list; Esc or Enter goes back.
-import { Box, Text } from 'ink';
-import { SectionTitle } from './SectionTitle.js';
+import { Text } from 'ink';
 import { failureDetailLines } from './failure-detail-lines.js';
 import { useFragtop } from './StoreContext.js';
+import { TextPage } from './TextPage.js';
 
 export function FailureDetail({
   width,
@@ -18,15 +18,12 @@ export function FailureDetail({
   // The list shows the newest first; `selected` counts from there.
   const failure = failures[failures.length - 1 - selected];
   if (!failure) return <Text>no failure selected</Text>;
-  const lines = failureDetailLines(failure, pageSize);
   return (
-    <Box flexDirection="column" width={width}>
-      <SectionTitle width={width} title="Allocation failure report · Enter or Esc to go back" />
-      {lines.slice(0, Math.max(0, maxLines - 1)).map((line, i) => (
-        <Text key={i} wrap="truncate">
-          {line || ' '}
-        </Text>
-      ))}
-    </Box>
+    <TextPage
+      title="Allocation failure report · Enter or Esc to go back"
+      lines={failureDetailLines(failure, pageSize)}
+      width={width}
+      maxLines={maxLines}
+    />
   );
 }

@@ -1,9 +1,8 @@
 // The help screen, generated from the key table, plus what the zone columns mean.
-import { Box, Text } from 'ink';
 import type { Mode } from '../store/create-store.js';
 import { bindingsFor, type KeyBinding } from './keymap.js';
 import { padRight } from './format.js';
-import { SectionTitle } from './SectionTitle.js';
+import { TextPage } from './TextPage.js';
 
 const SECTION_TITLES: Record<KeyBinding['section'], string> = {
   general: 'General',
@@ -45,15 +44,12 @@ export function HelpScreen({
   width: number;
   maxLines: number;
 }) {
-  const lines = helpLines(mode, readOnly);
   return (
-    <Box flexDirection="column" width={width}>
-      <SectionTitle width={width} title="Help · ? or Esc to close" />
-      {lines.slice(0, Math.max(0, maxLines - 1)).map((line, i) => (
-        <Text key={i} wrap="truncate">
-          {line}
-        </Text>
-      ))}
-    </Box>
+    <TextPage
+      title="Help · ? or Esc to close"
+      lines={helpLines(mode, readOnly)}
+      width={width}
+      maxLines={maxLines}
+    />
   );
 }

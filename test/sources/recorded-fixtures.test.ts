@@ -10,7 +10,7 @@ import { parseSlabInfo } from '../../src/parse/slabinfo.js';
 import type { BuddyZone, ZoneInfoZone } from '../../src/parse/types.js';
 import { parseZoneInfo } from '../../src/parse/zoneinfo.js';
 import { openRecording, type Recording } from '../../src/sources/recording-reader.js';
-import { diagnoseSnapshot } from '../../src/store/select-diagnosis.js';
+import { diagnoseSnapshot } from '../../src/analyze/diagnose-snapshot.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const recordingsDir = join(repoRoot, 'fixtures/recordings');
@@ -114,7 +114,7 @@ describe('fixtures/recordings', () => {
     };
     const pagesOf = (blocks: readonly number[]): number => blocks.reduce((sum, n, o) => sum + n * 2 ** o, 0);
     const verdictAt = (recording: Recording, i: number) =>
-      diagnoseSnapshot(buildSnapshot(recording.frameAt(i)), 6, []);
+      diagnoseSnapshot(buildSnapshot(recording.frameAt(i)), 6);
 
     it('is a 3.10.0-514 node at 1 s, 120 s long, with the report in the frame after the fragmented state', async () => {
       await withRecording('k8s-order6-incident.ftr', (recording) => {
