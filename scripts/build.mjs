@@ -27,6 +27,9 @@ await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
+  // Modes import their code lazily; chunks keep Ink out of snapshot, record and guard.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   target: 'node20',
   sourcemap: 'linked',
   banner,

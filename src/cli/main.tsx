@@ -2,11 +2,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { helpText } from './help-text.js';
 import { parseArgs, type Options } from './parse-args.js';
-import { runGuard, GUARD_DEFAULT_INTERVAL_MS } from './run-guard.js';
-import { runLive } from './run-live.js';
-import { runRecord } from './run-record.js';
-import { demoRecordingPath, runReplay } from './run-replay.js';
-import { runSnapshot } from './run-snapshot.js';
 
 declare const FRAGTOP_VERSION: string;
 
@@ -44,23 +39,28 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const io = { stdout: process.stdout, stderr: process.stderr };
+  // Each mode loads only what it needs: snapshot, record and guard start without Ink and React.
   switch (command) {
     case 'live':
-      return runLive(options);
+      return (await import('./run-live.js')).runLive(options);
     case 'snapshot':
-      return runSnapshot(options, process.stdout);
+      return (await import('./run-snapshot.js')).runSnapshot(options, process.stdout);
     case 'replay':
-      return runReplay(options, file ?? '', 'replay');
-    case 'demo':
+      return (await import('./run-replay.js')).runReplay(options, file ?? '', 'replay');
+    case 'demo': {
+      const { demoRecordingPath, runReplay } = await import('./run-replay.js');
       return runReplay(options, demoRecordingPath(), 'demo');
+    }
     case 'record':
-      return runRecord(options, io);
-    case 'guard':
+      return (await import('./run-record.js')).runRecord(options, io);
+    case 'guard': {
+      const { runGuard, GUARD_DEFAULT_INTERVAL_MS } = await import('./run-guard.js');
       return runGuard(
         options,
         io,
         options.intervalGiven ? {} : { defaultIntervalMs: GUARD_DEFAULT_INTERVAL_MS },
       );
+    }
     default:
       process.stderr.write(`fragtop: "${command}" is not available in this version\n`);
       return 1;

@@ -6,13 +6,14 @@ import type { Options } from './parse-args.js';
 import { kernelLogFor } from './kernel-log-for.js';
 import { createLiveRecorder } from './live-recorder.js';
 import { createRemediationController } from './remediation-controller.js';
-import { hasTerminal, NO_TERMINAL_MESSAGE, runScreenSession } from './screen-session.js';
+import { hasTerminal, NO_TERMINAL_MESSAGE } from './terminal.js';
 
 export async function runLive(options: Options): Promise<number> {
   if (!hasTerminal()) {
     process.stderr.write(`${NO_TERMINAL_MESSAGE}\n`);
     return 1;
   }
+  const screen = import('./screen-session.js');
   const store = createFragtopStore({
     mode: 'live',
     intervalMs: options.intervalMs,
@@ -46,6 +47,8 @@ export async function runLive(options: Options): Promise<number> {
     auditLog: options.auditLog,
     isRoot: process.getuid?.() === 0,
   });
+  // Ink and React load while the first frame is read.
+  const { runScreenSession } = await screen;
   return runScreenSession({
     store,
     remediation,

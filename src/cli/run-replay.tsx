@@ -1,15 +1,18 @@
 // `fragtop replay FILE` and `fragtop demo`: the live screen over a recording, with seek, step and speed.
 import { fileURLToPath } from 'node:url';
-import { openRecording, type Recording } from '../sources/recording-reader.js';
 import { createReplayPlayer } from '../sources/replay-player.js';
 import { createFragtopStore, type Mode } from '../store/create-store.js';
 import { parseJumpTime } from './jump-time.js';
+import { openRecordingOrExplain } from './recording-open.js';
 import type { Options } from './parse-args.js';
-import { hasTerminal, NO_TERMINAL_MESSAGE, runScreenSession } from './screen-session.js';
+import { hasTerminal, NO_TERMINAL_MESSAGE } from './terminal.js';
 
-/** The bundled incident `fragtop demo` replays; resolved next to the built bundle, so it works from any directory. */
+/**
+ * The bundled incident `fragtop demo` replays, found from this module so it works from any directory. The module
+ * sits two levels below the package root both as source (src/cli) and built (dist/chunks).
+ */
 export function demoRecordingPath(): string {
-  return fileURLToPath(new URL('../fixtures/recordings/k8s-order6-incident.ftr', import.meta.url));
+  return fileURLToPath(new URL('../../fixtures/recordings/k8s-order6-incident.ftr', import.meta.url));
 }
 
 const DEMO_ORDER = 6;
@@ -17,24 +20,6 @@ const DEMO_ORDER = 6;
 const DEMO_SPEED = 4;
 const DEMO_NOTE =
   'demo: a CentOS 7 Kubernetes node fragments until runc cannot get an order-6 block for a pod network namespace (space pauses, ←/→ step)';
-
-export async function openRecordingOrExplain(
-  file: string,
-): Promise<{ recording: Recording } | { error: string }> {
-  try {
-    const recording = await openRecording(file);
-    if (recording.frameCount === 0) {
-      recording.close();
-      return { error: `${file}: the recording has no frames` };
-    }
-    return { recording };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { error: `${file}: no such file` };
-    if (code === 'EACCES') return { error: `${file}: permission denied` };
-    return { error: `${file}: ${(error as Error).message}` };
-  }
-}
 
 export async function runReplay(options: Options, file: string, mode: Mode): Promise<number> {
   const opened = await openRecordingOrExplain(file);
@@ -50,6 +35,7 @@ export async function runReplay(options: Options, file: string, mode: Mode): Pro
     );
     return 1;
   }
+  const screen = import('./screen-session.js');
   const isDemo = mode === 'demo';
   const store = createFragtopStore({
     mode,
@@ -81,6 +67,7 @@ export async function runReplay(options: Options, file: string, mode: Mode): Pro
     return clamped === jump.timeMs ? null : 'that time is outside the recording: jumped to the nearest end';
   };
   try {
+    const { runScreenSession } = await screen;
     return await runScreenSession({ store, player, onPromptSubmit, onStop: () => player.stop() });
   } finally {
     recording.close();

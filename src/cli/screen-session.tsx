@@ -6,18 +6,7 @@ import type { RemediationController } from './remediation-controller.js';
 import type { FragtopStore } from '../store/create-store.js';
 import { App } from '../ui/App.js';
 import { FragtopProvider } from '../ui/StoreContext.js';
-import { enterAlternateScreen } from './terminal.js';
-
-export const NO_TERMINAL_MESSAGE =
-  'fragtop: the live screen needs a terminal on stdin and stdout; use "fragtop snapshot" (or "fragtop snapshot --json") for one frame';
-
-export function colorWanted(env: NodeJS.ProcessEnv): boolean {
-  return env['NO_COLOR'] === undefined || env['NO_COLOR'] === '';
-}
-
-export function hasTerminal(): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY);
-}
+import { colorWanted, enterAlternateScreen } from './terminal.js';
 
 export interface ScreenSessionOptions {
   store: FragtopStore;

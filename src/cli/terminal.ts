@@ -27,3 +27,14 @@ export function enterAlternateScreen(stdout: NodeJS.WriteStream): TerminalSessio
     },
   };
 }
+
+export const NO_TERMINAL_MESSAGE =
+  'fragtop: the live screen needs a terminal on stdin and stdout; use "fragtop snapshot" (or "fragtop snapshot --json") for one frame';
+
+export function colorWanted(env: NodeJS.ProcessEnv): boolean {
+  return env['NO_COLOR'] === undefined || env['NO_COLOR'] === '';
+}
+
+export function hasTerminal(): boolean {
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+}

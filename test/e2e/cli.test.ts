@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +103,37 @@ describe('the fragtop command line', () => {
       cause: 'fragmentation',
     });
     expect(json.targetOrder).toBe(6);
+  });
+
+  it.skipIf(!HAS_BUILD)(`prints one frame of a recording with --replay FILE --at TIME${why}`, () => {
+    const file = fixturePath('recordings', 'k8s-order6-incident.ftr');
+    const end = JSON.parse(fragtop(['snapshot', '--json', '--replay', file]).stdout);
+    expect(end.diagnosis.verdict).toBe('fragmentation');
+    expect(end.failures.map((f: { order: number }) => f.order)).toEqual([6]);
+    const start = JSON.parse(fragtop(['snapshot', '--json', '--replay', file, '--at', '+0s']).stdout);
+    expect(start.diagnosis.verdict).toBe('ok');
+    expect(start.failures).toEqual([]);
+    expect(Date.parse(end.time) - Date.parse(start.time)).toBe(119_000);
+    const tenBack = JSON.parse(fragtop(['snapshot', '--json', '--replay', file, '--at', '-10s']).stdout);
+    expect(Date.parse(end.time) - Date.parse(tenBack.time)).toBe(10_000);
+    const outside = fragtop(['snapshot', '--replay', file, '--at', '-1h']);
+    expect(outside.status).toBe(2);
+    expect(outside.stderr).toMatch(/^fragtop: --at -1h: the recording runs from /);
+    const missing = fragtop(['snapshot', '--replay', '/nonexistent.ftr']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe('fragtop: cannot open recording /nonexistent.ftr: no such file\n');
+  });
+
+  it.skipIf(!HAS_BUILD)(`says a file is not a recording, and that an empty one is empty${why}`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fragtop-bad-rec-'));
+    writeFileSync(join(dir, 'notes.txt'), 'hello\n');
+    writeFileSync(join(dir, 'empty.ftr'), '');
+    const other = fragtop(['snapshot', '--replay', join(dir, 'notes.txt')]);
+    expect(other.status).toBe(1);
+    expect(other.stderr).toContain('not a fragtop recording');
+    const empty = fragtop(['snapshot', '--replay', join(dir, 'empty.ftr')]);
+    expect(empty.status).toBe(1);
+    expect(empty.stderr).toContain('empty');
   });
 
   it.skipIf(!HAS_BUILD)(`exits 2 with one line for bad usage${why}`, () => {

@@ -1,4 +1,5 @@
 import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, exitStatus, HAS_BUILD, HAS_TMUX, TmuxSession } from '../helpers/tmux.js';
 
@@ -14,8 +15,8 @@ const why = !HAS_TMUX
     ? ' (skipped: run npm run build first)'
     : '';
 
-function start(args: string, size?: { columns: number; rows: number }): TmuxSession {
-  const session = new TmuxSession(`node ${BIN} ${args}`, size);
+function start(args: string, size?: { columns: number; rows: number }, cwd?: string): TmuxSession {
+  const session = new TmuxSession(`node ${BIN} ${args}`, size, cwd);
   sessions.push(session);
   return session;
 }
@@ -128,12 +129,14 @@ describe('fragtop replay in a real terminal', () => {
   });
 
   it.skipIf(!canRun)(`demo plays the bundled incident until the order-6 failure arrives${why}`, async () => {
-    const session = start('demo', { columns: 120, rows: 40 });
+    // From another directory: the bundled recording is found from the program, not the working directory.
+    const session = start('demo', { columns: 120, rows: 40 }, tmpdir());
     await session.waitFor((s) => s.includes('demo: a CentOS 7 Kubernetes node'));
     session.send('G');
     const end = await session.waitFor(
       (s) => /order 6 \(256K\)/.test(s) && s.includes('Allocation failures · 1 reports'),
     );
+    expect(end).toContain('ORDER 6 FRAGMENTATION');
     expect(end).toContain('target order 6');
     session.send('q');
     expect(exitStatus(await session.waitFor((s) => exitStatus(s) !== null))).toBe(0);

@@ -13,7 +13,7 @@ export class TmuxSession {
   readonly socket: string;
   readonly name = 'fragtop';
 
-  constructor(command: string, size = { columns: 100, rows: 30 }) {
+  constructor(command: string, size = { columns: 100, rows: 30 }, cwd = REPO_ROOT) {
     this.socket = `fragtop-test-${process.pid}-${++counter}`;
     // The shell prints the exit status on the normal screen, then waits so the pane can still be read.
     const script = `${command}; echo "EXIT:$?"; sleep 60`;
@@ -29,7 +29,7 @@ export class TmuxSession {
       '-e',
       'CI=false',
       '-c',
-      REPO_ROOT,
+      cwd,
       'sh',
       '-c',
       script,
