@@ -10,13 +10,18 @@ const COMMON = `common options:
   --pagetypeinfo-interval D   how often to read pagetypeinfo (default: every tick,
                     backing off to 10s when a read takes over 20 ms)
   --read-only       no remediation hotkeys
-  --version, --help`;
+  --version, --help
+
+live screen and guard:
+  --audit-log PATH  where compact / drop-caches actions are logged as JSON lines
+                    (default $XDG_STATE_HOME/fragtop/audit.log or ~/.local/state/fragtop/audit.log)`;
 
 const USAGE = `usage:
   fragtop [options]                 live monitor on /proc, refreshed every second
   fragtop replay FILE [options]     the same screen over a recording
   fragtop record [--out FILE] [--duration D]   capture frames without a UI
-  fragtop snapshot [--json] [--replay FILE --at TIME]   one frame as text or JSON, then exit
+  fragtop snapshot [--json] [--replay FILE [--at TIME]]   one frame as text or JSON, then exit
+                                    TIME: -5m (from the end), +30s (from the start), 14:15:31, ISO date
   fragtop check --order N [--min-blocks K]     exit 0 ok, 1 problem, 2 unknown; one line on stdout
   fragtop guard --order N --min-blocks K [--action compact|drop-caches=1|2|3]
                 [--cooldown D] [--dry-run]    headless watcher that remediates on a threshold
@@ -28,5 +33,5 @@ export function helpText(command: Command | null): string {
     command === null
       ? 'fragtop: a top-like monitor for Linux memory fragmentation'
       : `fragtop ${command}: see the usage line below`;
-  return `${head}\n\n${USAGE}\n\n${COMMON}\n\nIn the live screen press ? for the keys.\n`;
+  return `${head}\n\n${USAGE}\n\n${COMMON}\n\nIn the live screen press ? for the keys; c compacts and d drops caches after asking.\n`;
 }
