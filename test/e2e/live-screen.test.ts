@@ -62,15 +62,18 @@ describe('fragtop in a real terminal', () => {
     expect(session.alternateOn()).toBe(false);
   });
 
-  it.skipIf(!canRun)(`restores the terminal on SIGTERM${why}`, async () => {
+  it.skipIf(!canRun).each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)(`restores the terminal on %s${why}`, async (signal, code) => {
     const session = start('--proc-root fixtures/live-6.18/proc');
     await session.waitFor((s) => s.includes('Free blocks by order'));
     const pid = session.tmux('display-message', '-p', '-t', session.name, '#{pane_pid}').trim();
     // The pane runs sh, whose child is node: signal the child.
     const child = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0]!;
-    process.kill(Number(child), 'SIGTERM');
+    process.kill(Number(child), signal);
     const after = await session.waitFor((s) => exitStatus(s) !== null);
-    expect(exitStatus(after)).toBe(143);
+    expect(exitStatus(after)).toBe(code);
     expect(session.alternateOn()).toBe(false);
   });
 });
