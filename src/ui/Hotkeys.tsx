@@ -1,4 +1,5 @@
 // Listens for keys and runs the key table (or feeds the open prompt); renders nothing, never re-renders on ticks.
+import { memo } from 'react';
 import { useInput, useStdin, type Key } from 'ink';
 import type { LiveRecorder } from '../cli/live-recorder.js';
 import type { RemediationController } from '../cli/remediation-controller.js';
@@ -33,7 +34,7 @@ export interface HotkeysProps {
   onPromptSubmit?: (value: string) => string | null;
 }
 
-export function Hotkeys({
+function HotkeysListener({
   onQuit,
   player = null,
   remediation = null,
@@ -71,3 +72,6 @@ export function Hotkeys({
   );
   return null;
 }
+
+/** Memoized: its props are stable, so it does not re-render (and re-subscribe to stdin) on every tick. */
+export const Hotkeys = memo(HotkeysListener);
