@@ -69,6 +69,8 @@ export interface Diagnosis {
   zonesOk: ZoneKey[];
   /** Σ over eligible zones of Σ_{o≥N} nr_free[o]·2^(o−N). */
   suitableBlocks: number;
+  /** The same over the zones that pass the watermark check (zonesOk): the room the request really has. */
+  servableBlocks: number;
   zones: ZoneDiagnosis[];
 }
 
@@ -181,9 +183,10 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
 
   const eligible = zones.filter((z) => z.eligible);
   const suitableBlocks = eligible.reduce((sum, z) => sum + z.suitableBlocks, 0);
-  const zonesOk: ZoneKey[] = eligible
-    .filter((z) => z.canAllocate === true)
-    .map((z) => ({ node: z.node, zone: z.zone }));
+  const serving = eligible.filter((z) => z.canAllocate === true);
+  const zonesOk: ZoneKey[] = serving.map((z) => ({ node: z.node, zone: z.zone }));
+  // Blocks in a zone that fails the check (a DMA zone behind its lowmem reserve) are no room for the request.
+  const servableBlocks = serving.reduce((sum, z) => sum + z.suitableBlocks, 0);
   const result = (verdict: Verdict, reason: string, advice: string[]): Diagnosis => ({
     targetOrder: order,
     verdict,
@@ -191,6 +194,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     advice,
     zonesOk,
     suitableBlocks,
+    servableBlocks,
     zones,
   });
 
@@ -202,7 +206,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     const names = zonesOk.map(zoneLabel).join(', ');
     return result(
       'ok',
-      `${cap(orderText)} can be served by ${names}: room for ${suitableBlocks} order-${order} blocks.`,
+      `${cap(orderText)} can be served by ${names}: room for ${servableBlocks} order-${order} blocks.`,
       [],
     );
   }

@@ -51,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       const { demoRecordingPath, runReplay } = await import('./run-replay.js');
       return runReplay(options, demoRecordingPath(), 'demo');
     }
+    case 'check':
+      return (await import('./run-check.js')).runCheck(options, process.stdout);
     case 'record':
       return (await import('./run-record.js')).runRecord(options, io);
     case 'guard': {

@@ -136,6 +136,30 @@ describe('the fragtop command line', () => {
     expect(empty.stderr).toContain('empty');
   });
 
+  it.skipIf(!HAS_BUILD)(
+    `check follows the node-problem-detector contract: one line, exit 0, 1 or 2${why}`,
+    () => {
+      const root = fixturePath('centos7-numa-k8s', 'proc');
+      const ok = fragtop(['check', '--order', '6', '--min-blocks', '100', '--proc-root', root]);
+      expect([ok.status, ok.stdout]).toEqual([
+        0,
+        'ok: 38856 order-6 blocks available (at least 100 wanted)\n',
+      ]);
+      const problem = fragtop(['check', '--order', '9', '--proc-root', root]);
+      expect(problem.status).toBe(1);
+      expect(problem.stdout.split('\n')).toHaveLength(2);
+      const unknown = fragtop([
+        'check',
+        '--order',
+        '6',
+        '--proc-root',
+        mkdtempSync(join(tmpdir(), 'fragtop-noproc-')),
+      ]);
+      expect(unknown.status).toBe(2);
+      expect(unknown.stdout).toMatch(/^unknown: .*buddyinfo does not exist\n$/);
+    },
+  );
+
   it.skipIf(!HAS_BUILD)(`exits 2 with one line for bad usage${why}`, () => {
     const { status, stdout, stderr } = fragtop(['--interval', 'soon']);
     expect(status).toBe(2);

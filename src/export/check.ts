@@ -1,0 +1,36 @@
+// `fragtop check`: the node-problem-detector custom-plugin contract, one line and an exit code
+// (0 ok, 1 problem, 2 unknown), from one snapshot.
+import { diagnoseSnapshot } from '../analyze/diagnose-snapshot.js';
+import { blocksAtOrder, countsForOrder } from '../analyze/remediation-effect.js';
+import type { Snapshot } from '../analyze/snapshot-types.js';
+
+export interface CheckResult {
+  exitCode: 0 | 1 | 2;
+  line: string;
+}
+
+/** node-problem-detector truncates long messages; keep the line short enough to read in `kubectl describe node`. */
+const MAX_LINE = 300;
+
+export function checkSnapshot(snapshot: Snapshot, order: number, minBlocks: number): CheckResult {
+  const finish = (exitCode: CheckResult['exitCode'], line: string): CheckResult => ({
+    exitCode,
+    line: line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line,
+  });
+  if (snapshot.zones.length === 0)
+    return finish(2, `unknown: ${snapshot.unavailable.buddyinfo ?? 'buddyinfo lists no zones'}`);
+  if (order >= snapshot.orderCount)
+    return finish(
+      2,
+      `unknown: order ${order} does not exist on this kernel (orders 0-${snapshot.orderCount - 1})`,
+    );
+  // Blocks in zones that pass the watermark check at this order (all zones when zoneinfo is missing).
+  const usable = snapshot.zones
+    .filter((zone) => countsForOrder(zone, order))
+    .reduce((sum, zone) => sum + blocksAtOrder(zone.freeBlocksByOrder, order), 0);
+  const diagnosis = diagnoseSnapshot(snapshot, order);
+  const why = diagnosis?.reason ?? '';
+  if (usable >= minBlocks)
+    return finish(0, `ok: ${usable} order-${order} blocks available (at least ${minBlocks} wanted)`);
+  return finish(1, `order-${order} blocks ${usable} < ${minBlocks}: ${why}`);
+}
