@@ -53,6 +53,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'check':
       return (await import('./run-check.js')).runCheck(options, process.stdout);
+    case 'metrics':
+      return (await import('./run-metrics.js')).runMetrics(options, { stderr: process.stderr });
     case 'record':
       return (await import('./run-record.js')).runRecord(options, io);
     case 'guard': {

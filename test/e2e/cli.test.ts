@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,6 +157,45 @@ describe('the fragtop command line', () => {
       ]);
       expect(unknown.status).toBe(2);
       expect(unknown.stdout).toMatch(/^unknown: .*buddyinfo does not exist\n$/);
+    },
+  );
+
+  it.skipIf(!HAS_BUILD)(
+    `metrics serves /metrics over HTTP and writes a textfile, and stops on SIGTERM${why}`,
+    async () => {
+      const root = fixturePath('centos7-numa-k8s', 'proc');
+      const port = 20_000 + (process.pid % 20_000);
+      const server = spawn('node', [BIN, 'metrics', '--listen', `127.0.0.1:${port}`, '--proc-root', root], {
+        cwd: REPO_ROOT,
+      });
+      const file = join(mkdtempSync(join(tmpdir(), 'fragtop-textfile-')), 'fragtop.prom');
+      const writer = spawn(
+        'node',
+        [BIN, 'metrics', '--textfile', file, '--interval', '200ms', '--proc-root', root],
+        {
+          cwd: REPO_ROOT,
+        },
+      );
+      try {
+        let body = '';
+        for (let i = 0; i < 100 && !body.includes('fragtop_zone_free_blocks'); i++) {
+          body = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+            (r) => r.text(),
+            () => '',
+          );
+          if (!body.includes('fragtop_zone_free_blocks')) await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(body).toContain('fragtop_zone_free_blocks{node="1",zone="Normal",order="8"} 1147');
+        for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+        expect(readFileSync(file, 'utf8')).toContain('fragtop_zone_free_pages{node="0",zone="DMA"} 3962');
+      } finally {
+        server.kill('SIGTERM');
+        writer.kill('SIGTERM');
+      }
+      const codes = await Promise.all(
+        [server, writer].map((child) => new Promise((r) => child.once('exit', r))),
+      );
+      expect(codes).toEqual([0, 0]);
     },
   );
 

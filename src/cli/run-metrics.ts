@@ -1,0 +1,135 @@
+// `fragtop metrics --listen ADDR | --textfile PATH`: Prometheus exposition, refreshed every --interval.
+import { rename, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { prometheusText } from '../export/prometheus.js';
+import { ProcSource } from '../sources/proc-source.js';
+import { startSampler } from '../sources/sampler.js';
+import { createFragtopStore, type FragtopStore } from '../store/create-store.js';
+import { selectDiagnosis } from '../store/select-diagnosis.js';
+import { kernelLogFor } from './kernel-log-for.js';
+import type { Options } from './parse-args.js';
+
+export interface MetricsIo {
+  stderr: NodeJS.WritableStream;
+  signal?: AbortSignal;
+  /** Called once the server listens or the first file is written (tests wait for it). */
+  onReady?: (where: string) => void;
+}
+
+/** `:9101`, `9101`, `127.0.0.1:9101`, `[::1]:9101` → host and port; null when it is none of these. */
+export function parseListenAddress(text: string): { host: string | undefined; port: number } | null {
+  const input = text.trim();
+  const match = /^\d{1,5}$/.test(input)
+    ? [input, undefined, undefined, input]
+    : /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(input);
+  if (!match) return null;
+  const port = Number(match[3]);
+  if (port > 65535) return null;
+  return { host: match[1] ?? (match[2] || undefined), port };
+}
+
+async function exposition(store: FragtopStore): Promise<string | null> {
+  const state = store.getState();
+  if (!state.latest) return null;
+  return prometheusText({
+    snapshot: state.latest,
+    diagnosis: selectDiagnosis(state),
+    failures: state.failures,
+    suppressedFailures: state.suppressedFailures,
+  });
+}
+
+export async function runMetrics(options: Options, io: MetricsIo): Promise<number> {
+  const listen = options.listen === null ? null : parseListenAddress(options.listen);
+  if (options.listen !== null && !listen) {
+    io.stderr.write(`fragtop metrics: --listen expects :PORT or HOST:PORT, got "${options.listen}"\n`);
+    return 2;
+  }
+  const store = createFragtopStore({ order: options.order, intervalMs: options.intervalMs });
+  // pagetypeinfo is not exported; do not take the zone lock for it on every scrape interval.
+  const source = new ProcSource({
+    procRoot: options.procRoot,
+    pagetypeinfoIntervalMs: options.pagetypeinfoIntervalMs ?? 3_600_000,
+  });
+  const { log } = await kernelLogFor(options);
+  let failed: string | null = null;
+  let first = true;
+
+  const writeTextfile = async (path: string) => {
+    const text = await exposition(store);
+    if (text === null) return;
+    // The textfile collector may read at any moment: write beside it, then rename over it.
+    const temporary = `${path}.${process.pid}.tmp`;
+    await writeFile(temporary, text);
+    await rename(temporary, path);
+  };
+
+  let server: Server | null = null;
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    io.signal?.addEventListener('abort', stop, { once: true });
+    if (io.signal?.aborted) stop();
+  });
+
+  const sampler = startSampler({
+    source,
+    log,
+    intervalMs: options.intervalMs,
+    onFrame: (frame) => {
+      store.getState().actions.ingest(frame);
+      if (options.textfile)
+        writeTextfile(options.textfile).then(
+          () => {
+            if (first) io.onReady?.(options.textfile!);
+            first = false;
+          },
+          (error: Error) => {
+            failed = `cannot write ${options.textfile}: ${error.message}`;
+            io.stderr.write(`fragtop metrics: ${failed}\n`);
+          },
+        );
+    },
+    onError: (error) => io.stderr.write(`fragtop metrics: sampling failed: ${(error as Error).message}\n`),
+  });
+
+  if (listen) {
+    server = createServer((request, response) => {
+      if (request.url !== '/metrics' && request.url !== '/') {
+        response.writeHead(404).end('fragtop serves /metrics\n');
+        return;
+      }
+      exposition(store).then(
+        (text) => {
+          if (text === null) response.writeHead(503).end('no frame read yet\n');
+          else
+            response.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }).end(text);
+        },
+        (error: Error) => response.writeHead(500).end(`${error.message}\n`),
+      );
+    });
+    const listening = await new Promise<string | null>((resolve) => {
+      server!.once('error', (error: NodeJS.ErrnoException) =>
+        resolve(`cannot listen on ${options.listen}: ${error.code ?? error.message}`),
+      );
+      server!.listen(listen.port, listen.host, () => resolve(null));
+    });
+    if (listening) {
+      sampler.stop();
+      log?.close();
+      io.stderr.write(`fragtop metrics: ${listening}\n`);
+      return 1;
+    }
+    const address = server.address();
+    io.onReady?.(
+      typeof address === 'object' && address ? `${address.address}:${address.port}` : String(address),
+    );
+  }
+
+  await stopped;
+  sampler.stop();
+  log?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,118 @@
+// Prometheus exposition of one snapshot: per-zone, per-order free blocks, indices and watermark verdicts,
+// the target-order verdict, the largest slab caches and the kernel's allocation failures.
+import { Gauge, Registry } from 'prom-client';
+import type { Diagnosis } from '../analyze/diagnosis.js';
+import type { Snapshot } from '../analyze/snapshot-types.js';
+import type { AllocFailure } from '../parse/alloc-failure.js';
+
+/** Per-netns caches can number thousands; only the largest are exported, to keep series bounded. */
+export const TOP_SLAB_SERIES = 20;
+const VERDICTS: Diagnosis['verdict'][] = ['ok', 'fragmentation', 'low-memory', 'unknown'];
+
+export interface PrometheusInput {
+  snapshot: Snapshot;
+  diagnosis: Diagnosis | null;
+  failures: readonly AllocFailure[];
+  suppressedFailures: number;
+}
+
+export async function prometheusText(input: PrometheusInput): Promise<string> {
+  const { snapshot, diagnosis } = input;
+  const registry = new Registry();
+  const gauge = (name: string, help: string, labelNames: string[] = []) =>
+    new Gauge({ name: `fragtop_${name}`, help, labelNames, registers: [registry] });
+
+  const freeBlocks = gauge('zone_free_blocks', 'Free blocks of each order (buddyinfo).', [
+    'node',
+    'zone',
+    'order',
+  ]);
+  const freePages = gauge('zone_free_pages', 'Free pages, the sum of free blocks times 2^order.', [
+    'node',
+    'zone',
+  ]);
+  const unusable = gauge('zone_unusable_index', "The kernel's unusable free space index / 1000.", [
+    'node',
+    'zone',
+    'order',
+  ]);
+  const extfrag = gauge(
+    'zone_fragmentation_index',
+    "The kernel's fragmentation index / 1000; -1 when a block is free.",
+    ['node', 'zone', 'order'],
+  );
+  const canAllocate = gauge(
+    'zone_can_allocate',
+    '1 when an order-N request passes the zone min watermark now, without reclaim or compaction.',
+    ['node', 'zone', 'order'],
+  );
+  const watermark = gauge('zone_watermark_pages', 'Zone watermarks (zoneinfo).', ['node', 'zone', 'mark']);
+  for (const zone of snapshot.zones) {
+    const at = { node: String(zone.node), zone: zone.zone };
+    freePages.set(at, zone.freePages);
+    zone.freeBlocksByOrder.forEach((blocks, order) => {
+      const labels = { ...at, order: String(order) };
+      freeBlocks.set(labels, blocks);
+      unusable.set(labels, zone.unusableIndex[order] ?? NaN);
+      extfrag.set(labels, zone.fragmentationIndex[order] ?? NaN);
+      const ok = zone.canAllocate?.[order];
+      if (ok !== undefined) canAllocate.set(labels, ok ? 1 : 0);
+    });
+    if (zone.watermarks)
+      for (const [mark, pages] of Object.entries(zone.watermarks)) watermark.set({ ...at, mark }, pages);
+  }
+
+  if (diagnosis) {
+    gauge(
+      'target_order',
+      'The order fragtop watches (--order, else the highest recent failure, else 3).',
+    ).set(diagnosis.targetOrder);
+    gauge(
+      'target_order_servable_blocks',
+      'Target-order blocks in the zones that pass the watermark check.',
+    ).set(diagnosis.servableBlocks);
+    const verdict = gauge('target_order_verdict', '1 for the current verdict at the target order.', [
+      'verdict',
+    ]);
+    for (const name of VERDICTS) verdict.set({ verdict: name }, diagnosis.verdict === name ? 1 : 0);
+  }
+
+  const slabBytes = gauge('slab_cache_bytes', `Memory of the ${TOP_SLAB_SERIES} largest slab caches.`, [
+    'cache',
+  ]);
+  // Names can repeat (one cache per device or netns): add them up under one series.
+  const bytesByName = new Map<string, number>();
+  for (const slab of snapshot.slabs)
+    bytesByName.set(slab.name, (bytesByName.get(slab.name) ?? 0) + slab.bytes);
+  [...bytesByName]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TOP_SLAB_SERIES)
+    .forEach(([cache, bytes]) => slabBytes.set({ cache }, bytes));
+  gauge('slab_bytes', 'Memory of all slab caches.').set(
+    snapshot.slabs.reduce((sum, slab) => sum + slab.bytes, 0),
+  );
+
+  const failures = gauge(
+    'alloc_failures',
+    'Allocation-failure reports in the kernel log read so far, by order and cause.',
+    ['order', 'cause'],
+  );
+  const counts = new Map<string, number>();
+  for (const failure of input.failures) {
+    const key = `${failure.order}\u0000${failure.cause}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  for (const [key, count] of counts) {
+    const [order, cause] = key.split('\u0000');
+    failures.set({ order: order ?? '', cause: cause ?? '' }, count);
+  }
+  gauge(
+    'alloc_failures_suppressed',
+    'Reports the kernel rate limit did not print (callbacks suppressed).',
+  ).set(input.suppressedFailures);
+  const unavailable = gauge('unavailable_sources', '1 for each /proc file that could not be read.', [
+    'source',
+  ]);
+  for (const source of Object.keys(snapshot.unavailable)) unavailable.set({ source }, 1);
+  return registry.metrics();
+}

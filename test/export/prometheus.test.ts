@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createFragtopStore } from '../../src/store/create-store.js';
+import { selectDiagnosis } from '../../src/store/select-diagnosis.js';
+import { prometheusText, TOP_SLAB_SERIES } from '../../src/export/prometheus.js';
+import { parseListenAddress } from '../../src/cli/run-metrics.js';
+import { fixtureFrame, fixturePath } from '../helpers/frames.js';
+
+async function exposition() {
+  const store = createFragtopStore();
+  const dmesg = readFileSync(fixturePath('centos7-numa-k8s', 'dmesg.txt'), 'utf8').split('\n');
+  store.getState().actions.ingest(fixtureFrame('centos7-numa-k8s', { kmsg: dmesg }));
+  const state = store.getState();
+  return prometheusText({
+    snapshot: state.latest!,
+    diagnosis: selectDiagnosis(state),
+    failures: state.failures,
+    suppressedFailures: state.suppressedFailures,
+  });
+}
+
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('Prometheus exposition', () => {
+  it('exports free blocks, indices and watermark verdicts per zone and order', async () => {
+    const text = await exposition();
+    // Node 1 Normal: 108359 115466 52431 12910 3762 796 185 69 1147 0 0
+    expect(sample(text, 'fragtop_zone_free_blocks{node="1",zone="Normal",order="8"}')).toBe(1147);
+    expect(sample(text, 'fragtop_zone_free_pages{node="0",zone="DMA"}')).toBe(3962);
+    expect(sample(text, 'fragtop_zone_fragmentation_index{node="1",zone="Normal",order="9"}')).toBe(0.994);
+    expect(sample(text, 'fragtop_zone_can_allocate{node="0",zone="DMA",order="0"}')).toBe(0);
+    expect(sample(text, 'fragtop_zone_watermark_pages{node="0",zone="DMA",mark="min"}')).toBe(2);
+    expect(text).toContain('# TYPE fragtop_zone_free_blocks gauge');
+  });
+
+  it('exports the target-order verdict and the failures found in the kernel log', async () => {
+    const text = await exposition();
+    expect(sample(text, 'fragtop_target_order')).toBe(6);
+    expect(sample(text, 'fragtop_target_order_verdict{verdict="ok"}')).toBe(1);
+    expect(sample(text, 'fragtop_target_order_verdict{verdict="fragmentation"}')).toBe(0);
+    expect(sample(text, 'fragtop_alloc_failures{order="6",cause="fragmentation"}')).toBe(1);
+    expect(sample(text, 'fragtop_unavailable_sources{source="pagetypeinfo"}')).toBe(1);
+  });
+
+  it(`keeps at most ${TOP_SLAB_SERIES} slab series, summing caches that share a name`, async () => {
+    const text = await exposition();
+    const series = text.split('\n').filter((l) => l.startsWith('fragtop_slab_cache_bytes{'));
+    expect(series).toHaveLength(TOP_SLAB_SERIES);
+    // buffer_head: 6.4M objects of 104 B, 39 per slab, 1 page per slab (the largest cache in this fixture).
+    expect(series[0]).toMatch(/^fragtop_slab_cache_bytes\{cache="buffer_head"\} \d+$/);
+  });
+});
+
+describe('--listen addresses', () => {
+  it('reads :PORT, PORT, HOST:PORT and [IPv6]:PORT', () => {
+    expect(parseListenAddress(':9101')).toEqual({ host: undefined, port: 9101 });
+    expect(parseListenAddress('9101')).toEqual({ host: undefined, port: 9101 });
+    expect(parseListenAddress('127.0.0.1:9101')).toEqual({ host: '127.0.0.1', port: 9101 });
+    expect(parseListenAddress('[::1]:9101')).toEqual({ host: '::1', port: 9101 });
+    for (const bad of ['', 'host', ':99999', 'a:b:c']) expect(parseListenAddress(bad)).toBeNull();
+  });
+});
