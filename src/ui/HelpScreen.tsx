@@ -7,7 +7,7 @@ import { TextPage } from './TextPage.js';
 const SECTION_TITLES: Record<KeyBinding['section'], string> = {
   general: 'General',
   replay: 'Replay',
-  remedies: 'Remedies (live, as root; not in --read-only or replay)',
+  remedies: 'Remedies (live, as root, not --read-only)',
   zones: 'Zones and target order',
   slabs: 'Slab caches',
   failures: 'Allocation failures',
@@ -20,17 +20,42 @@ export const COLUMN_NOTES = [
   '≥T: share of free memory in blocks of the target order or larger · top: largest free block',
 ];
 
-export function helpLines(mode: Mode, readOnly: boolean): string[] {
-  const lines: string[] = [];
+function keyLines(mode: Mode, readOnly: boolean): string[][] {
+  const sections: string[][] = [];
   const bindings = bindingsFor(mode);
   for (const section of Object.keys(SECTION_TITLES) as KeyBinding['section'][]) {
     const inSection = bindings.filter((binding) => binding.section === section);
     if (!inSection.length) continue;
-    lines.push(SECTION_TITLES[section]);
-    for (const binding of inSection) lines.push(`  ${padRight(binding.label, 10)}${binding.description}`);
+    sections.push([
+      SECTION_TITLES[section],
+      ...inSection.map((binding) => `  ${padRight(binding.label, 10)}${binding.description}`),
+    ]);
   }
-  if (readOnly) lines.push('read-only: remediation keys are disabled');
-  return [...lines, '', ...COLUMN_NOTES];
+  if (readOnly) sections.push(['read-only: remediation keys are disabled']);
+  return sections;
+}
+
+/** The help text; in two columns (split between sections) when one column does not fit and the screen is wide. */
+export function helpLines(
+  mode: Mode,
+  readOnly: boolean,
+  width = 0,
+  maxLines = Number.MAX_SAFE_INTEGER,
+): string[] {
+  const sections = keyLines(mode, readOnly);
+  const single = sections.flat();
+  const notes = ['', ...COLUMN_NOTES];
+  if (single.length + notes.length <= maxLines || width < 100) return [...single, ...notes];
+  const half = Math.floor(width / 2);
+  const left: string[] = [];
+  const right: string[] = [];
+  for (const section of sections) (left.length < single.length / 2 ? left : right).push(...section);
+  const rows = Math.max(left.length, right.length);
+  const columns = Array.from(
+    { length: rows },
+    (_, i) => padRight(left[i] ?? '', half - 1) + ' ' + (right[i] ?? ''),
+  );
+  return [...columns, ...notes];
 }
 
 export function HelpScreen({
@@ -47,7 +72,7 @@ export function HelpScreen({
   return (
     <TextPage
       title="Help · ? or Esc to close"
-      lines={helpLines(mode, readOnly)}
+      lines={helpLines(mode, readOnly, width, maxLines - 1)}
       width={width}
       maxLines={maxLines}
     />

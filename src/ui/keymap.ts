@@ -168,14 +168,14 @@ export const KEYMAP: readonly KeyBinding[] = [
   {
     keys: ['m'],
     label: 'm',
-    description: 'show or hide free blocks by migrate type (pagetypeinfo)',
+    description: 'free blocks by migrate type (pagetypeinfo)',
     section: 'zones',
     run: ({ store }) => store.getState().actions.toggleTypes(),
   },
   {
     keys: ['R'],
     label: 'R',
-    description: 'start or stop recording to a file in the current directory (name in the header)',
+    description: 'record to ./fragtop-HOST-TIME.ftr, or stop',
     section: 'general',
     modes: ['live'],
     run: ({ recorder }) => recorder?.toggle(),
@@ -183,14 +183,14 @@ export const KEYMAP: readonly KeyBinding[] = [
   {
     keys: ['c'],
     label: 'c',
-    description: 'compact memory (all nodes or one), confirm with y; shows the effect',
+    description: 'compact memory; asks y/N, shows the effect',
     section: 'remedies',
     run: remediate('compact'),
   },
   {
     keys: ['d'],
     label: 'd',
-    description: 'drop caches (1 page cache, 2 slab, 3 both), confirm with y; shows the effect',
+    description: 'drop caches (1, 2 or 3); asks y/N, shows the effect',
     section: 'remedies',
     run: remediate('drop-caches'),
   },
@@ -198,7 +198,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   {
     keys: ['f'],
     label: 'f',
-    description: 'list allocation failures from the kernel log',
+    description: "list the kernel's allocation failures",
     section: 'failures',
     run: ({ store }) => {
       const { view, actions } = store.getState();

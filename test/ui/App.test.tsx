@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFragtopStore } from '../../src/store/create-store.js';
+import { bindingsFor } from '../../src/ui/keymap.js';
 import { fixtureFrame, fixturePath } from '../helpers/frames.js';
 import { KEYS, press, waitForInput, renderApp, waitForFrame, type Rendered } from '../helpers/ink.js';
 
@@ -72,6 +73,9 @@ describe('App', () => {
     const help = await waitForFrame(rendered, (f) => f.includes('Help'));
     expect(help).toContain('sort slab caches by object size');
     expect(help).toContain('pause or resume the display');
+    // Every key of the live key table is on the one screen (two columns when one does not fit 30 rows).
+    for (const binding of bindingsFor('live')) expect(help).toContain(`${binding.label} `);
+    expect(help.split('\n').length).toBeLessThanOrEqual(29);
     await press(rendered, KEYS.escape);
     await waitForFrame(rendered, (f) => f.includes('Free blocks by order'));
   });
