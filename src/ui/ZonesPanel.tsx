@@ -95,7 +95,8 @@ export function ZonesPanel(props: ZonesPanelProps) {
       );
     }
     if (showTypes) {
-      if (!zone.freeByType)
+      // Without pagetypeinfo the reason is the same for every zone: say it once.
+      if (!zone.freeByType && zone === snapshot.zones[0])
         lines.push(
           <Text key={`${key}-types`} wrap="truncate" dimColor>
             {`  migrate types: ${snapshot.unavailable.pagetypeinfo ?? 'not in pagetypeinfo'}`}

@@ -20,19 +20,20 @@ export function blockLabel(pageSize: number, order: number): string {
   return humanBytes(pageSize * 2 ** order);
 }
 
-/** Counts that fit in `width` columns: 123456 -> "123K" when it would not fit as is. */
+/** Counts that fit in `width` columns: 123456 -> "123K", 70512 in 4 columns -> "71K". */
 export function humanCount(count: number, width = 6): string {
   const plain = String(count);
   if (plain.length <= width) return plain;
   const units = ['', 'K', 'M', 'G', 'T'];
   let value = count;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
+  for (let unit = 0; unit < units.length; unit++, value /= 1000) {
+    if (value >= 1000 && unit < units.length - 1) continue;
+    const precise = `${value.toFixed(1).replace(/\.0$/, '')}${units[unit]}`;
+    if (precise.length <= width) return precise;
+    const rounded = `${Math.round(value)}${units[unit]}`;
+    if (rounded.length <= width || unit === units.length - 1) return rounded;
   }
-  const text = value >= 100 ? value.toFixed(0) : value.toFixed(1);
-  return `${text.replace(/\.0$/, '')}${units[unit]}`;
+  return plain;
 }
 
 export function padLeft(text: string, width: number): string {
