@@ -67,7 +67,8 @@ export function countsForOrder(zone: ZoneSnapshot, order: number): boolean {
   return zone.canAllocate === null || zone.canAllocate[order] === true;
 }
 
-function usableBlocks(snapshot: Snapshot, order: number): number {
+/** Order-N blocks in the zones that pass the watermark check (all zones without zoneinfo): what a request can get. */
+export function usableBlocks(snapshot: Snapshot, order: number): number {
   return sum(
     snapshot.zones
       .filter((z) => countsForOrder(z, order))

@@ -1,7 +1,7 @@
 // Drives the compact / drop-caches dialog of the live screen: choose, confirm with y, run once, show the effect.
 import { performRemediation } from '../actions/perform-remediation.js';
 import { remediationTarget, type RemediationAction, type RemediationRoots } from '../actions/remediation.js';
-import { blocksAtOrder } from '../analyze/remediation-effect.js';
+import { usableBlocks } from '../analyze/remediation-effect.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import type { Sampler } from '../sources/sampler.js';
 import { targetOrderOf, type FragtopStore } from '../store/create-store.js';
@@ -27,7 +27,7 @@ export interface ControllerOptions {
 }
 
 function summaryOf(snapshot: Snapshot, order: number): string {
-  const blocks = snapshot.zones.reduce((sum, zone) => sum + blocksAtOrder(zone.freeBlocksByOrder, order), 0);
+  const blocks = usableBlocks(snapshot, order);
   return `order ≥${order} blocks ${blocks.toLocaleString('en-US')}`;
 }
 

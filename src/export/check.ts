@@ -1,7 +1,7 @@
 // `fragtop check`: the node-problem-detector custom-plugin contract, one line and an exit code
 // (0 ok, 1 problem, 2 unknown), from one snapshot.
 import { diagnoseSnapshot } from '../analyze/diagnose-snapshot.js';
-import { blocksAtOrder, countsForOrder } from '../analyze/remediation-effect.js';
+import { usableBlocks } from '../analyze/remediation-effect.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 
 export interface CheckResult {
@@ -24,10 +24,7 @@ export function checkSnapshot(snapshot: Snapshot, order: number, minBlocks: numb
       2,
       `unknown: order ${order} does not exist on this kernel (orders 0-${snapshot.orderCount - 1})`,
     );
-  // Blocks in zones that pass the watermark check at this order (all zones when zoneinfo is missing).
-  const usable = snapshot.zones
-    .filter((zone) => countsForOrder(zone, order))
-    .reduce((sum, zone) => sum + blocksAtOrder(zone.freeBlocksByOrder, order), 0);
+  const usable = usableBlocks(snapshot, order);
   const diagnosis = diagnoseSnapshot(snapshot, order);
   const why = diagnosis?.reason ?? '';
   if (usable >= minBlocks)
