@@ -2,7 +2,7 @@
 import { bannerLines, headerText } from '../ui/screen-text.js';
 import { failureExplanation, failureSummary } from '../ui/failure-text.js';
 import { slabHeader, slabLine } from '../ui/slab-layout.js';
-import { countCells, tailCells, zoneHeader, zoneLabel } from '../ui/zones-layout.js';
+import { countCells, tailCells, zoneColumns, zoneHeader, zoneLabel } from '../ui/zones-layout.js';
 import type { SnapshotJsonInput } from './snapshot-json.js';
 
 const TEXT_WIDTH = 100;
@@ -21,12 +21,13 @@ export function snapshotText(input: SnapshotJsonInput): string {
   if (snapshot.zones.length === 0)
     lines.push(`  ${snapshot.unavailable.buddyinfo ?? 'no zones in buddyinfo'}`);
   else {
-    lines.push(zoneHeader(snapshot, targetOrder, TEXT_CELL_WIDTH));
+    const layout = zoneColumns(snapshot.orderCount, TEXT_WIDTH, TEXT_CELL_WIDTH);
+    lines.push(zoneHeader(snapshot, targetOrder, layout));
     for (const zone of snapshot.zones)
       lines.push(
-        zoneLabel(zone) +
-          countCells(zone, snapshot.orderCount, TEXT_CELL_WIDTH).join('') +
-          tailCells(zone, targetOrder, snapshot.pageSize),
+        zoneLabel(zone, layout) +
+          countCells(zone, snapshot.orderCount, layout).join('') +
+          tailCells(zone, targetOrder, snapshot.pageSize, layout),
       );
   }
   lines.push('', `Slab caches (top ${TOP_SLABS} by size of ${snapshot.slabs.length})`);

@@ -19,7 +19,7 @@ import { Hotkeys } from './Hotkeys.js';
 import { SlabPanel } from './SlabPanel.js';
 import { useFragtop } from './StoreContext.js';
 import { useTerminalSize } from './use-terminal-size.js';
-import { orderCellWidth } from './zones-layout.js';
+import { zoneColumns } from './zones-layout.js';
 import { ZonesPanel, zonesPanelLines } from './ZonesPanel.js';
 
 /** Below this the bottom panels are stacked instead of side by side. */
@@ -75,7 +75,7 @@ export function App({
   } else if (view === 'failure-detail') {
     body = <FailureDetail width={width} maxLines={rest} pageSize={snapshot.pageSize} />;
   } else {
-    const cellWidth = orderCellWidth(snapshot.orderCount, width);
+    const layout = zoneColumns(snapshot.orderCount, width);
     const withBars = zonesPanelLines(snapshot, true, showTypes);
     const showBars = withBars <= rest - MIN_BOTTOM_LINES;
     const zoneLines = Math.min(
@@ -116,7 +116,7 @@ export function App({
           rates={rates}
           targetOrder={targetOrder}
           width={width}
-          cellWidth={cellWidth}
+          layout={layout}
           showBars={showBars}
           showTypes={showTypes}
           maxLines={zoneLines}

@@ -7,7 +7,7 @@ import { sparkline } from '../analyze/sparkline.js';
 import { downsampleMin, type ZoneTrends } from '../store/select-trends.js';
 import { ratesText } from './rates-text.js';
 import { blockLabel, humanCount, padLeft, padRight } from './format.js';
-import { barCells, countCells, tailCells, zoneHeader, zoneLabel, ZONE_LABEL_WIDTH } from './zones-layout.js';
+import { barCells, countCells, tailCells, zoneHeader, zoneLabel, type ZoneColumns } from './zones-layout.js';
 import { useDisplay } from './StoreContext.js';
 import { SectionTitle } from './SectionTitle.js';
 
@@ -18,7 +18,7 @@ export interface ZonesPanelProps {
   rates: Record<string, number | null>;
   targetOrder: number;
   width: number;
-  cellWidth: number;
+  layout: ZoneColumns;
   showBars: boolean;
   showTypes: boolean;
   /** Lines this panel may use, title included. */
@@ -54,29 +54,30 @@ export function zonesPanelLines(snapshot: Snapshot, showBars: boolean, showTypes
 }
 
 export function ZonesPanel(props: ZonesPanelProps) {
-  const { snapshot, targetOrder, width, cellWidth, showBars, showTypes, maxLines, trends, rates } = props;
+  const { snapshot, targetOrder, width, layout, showBars, showTypes, maxLines, trends, rates } = props;
+  const { cellWidth, labelWidth } = layout;
   const { color } = useDisplay();
   const pageTypes = snapshot.parsed.pageTypes;
   const migrate = useMemo(
     () => (showTypes && pageTypes ? migrateTypesByZone(pageTypes.free, pageTypes.blocks, targetOrder) : []),
     [showTypes, pageTypes, targetOrder],
   );
-  const trendWidth = Math.max(0, width - ZONE_LABEL_WIDTH - snapshot.orderCount * cellWidth - 2);
+  const trendWidth = Math.max(0, width - labelWidth - snapshot.orderCount * cellWidth - 2);
   const targetLabel = blockLabel(snapshot.pageSize, targetOrder);
   const lines: ReactElement[] = [];
   const orderCount = snapshot.orderCount;
   for (const zone of snapshot.zones) {
     const key = `${zone.node}/${zone.zone}`;
-    const counts = countCells(zone, orderCount, cellWidth);
+    const counts = countCells(zone, orderCount, layout);
     lines.push(
       <Text key={key} wrap="truncate">
-        <Text bold>{zoneLabel(zone)}</Text>
+        <Text bold>{zoneLabel(zone, layout)}</Text>
         {counts.map((cell, o) => (
           <Text key={o} color={cellColor(zone, o, color)} bold={o === targetOrder}>
             {cell}
           </Text>
         ))}
-        {tailCells(zone, targetOrder, snapshot.pageSize)}
+        {tailCells(zone, targetOrder, snapshot.pageSize, layout)}
       </Text>,
     );
     if (showBars) {
@@ -84,7 +85,7 @@ export function ZonesPanel(props: ZonesPanelProps) {
       lines.push(
         <Text key={`${key}-bar`} wrap="truncate">
           <Text color={color ? 'cyan' : undefined}>
-            {' '.repeat(ZONE_LABEL_WIDTH) + barCells(zone, orderCount, cellWidth).join('')}
+            {' '.repeat(labelWidth) + barCells(zone, orderCount, layout).join('')}
           </Text>
           {trendWidth >= 8 && trend.length > 1 ? (
             <Text color={color ? 'magenta' : undefined}>
@@ -108,7 +109,7 @@ export function ZonesPanel(props: ZonesPanelProps) {
         );
         lines.push(
           <Text key={`${key}-${type}`} wrap="truncate" dimColor>
-            {padRight(` ${type}`, ZONE_LABEL_WIDTH) + cells.join('')}
+            {padRight(` ${type}`, labelWidth) + cells.join('')}
           </Text>,
         );
       }
@@ -140,7 +141,7 @@ export function ZonesPanel(props: ZonesPanelProps) {
         }`}
       />
       <Text wrap="truncate" dimColor>
-        {zoneHeader(snapshot, targetOrder, cellWidth)}
+        {zoneHeader(snapshot, targetOrder, layout)}
       </Text>
       {snapshot.zones.length === 0 ? (
         <Text wrap="truncate">{snapshot.unavailable.buddyinfo ?? 'no zones in buddyinfo'}</Text>

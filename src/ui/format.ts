@@ -20,20 +20,25 @@ export function blockLabel(pageSize: number, order: number): string {
   return humanBytes(pageSize * 2 ** order);
 }
 
-/** Counts that fit in `width` columns: 123456 -> "123K", 70512 in 4 columns -> "71K". */
+/**
+ * Counts that fit in `width` columns: 123456 -> "123K", 70512 in 3 columns -> "71K". When no form fits, the
+ * shortest true one is returned (a wider cell beats a wrong number).
+ */
 export function humanCount(count: number, width = 6): string {
   const plain = String(count);
   if (plain.length <= width) return plain;
-  const units = ['', 'K', 'M', 'G', 'T'];
+  const units = ['K', 'M', 'G', 'T'];
+  const forms: string[] = [];
   let value = count;
-  for (let unit = 0; unit < units.length; unit++, value /= 1000) {
-    if (value >= 1000 && unit < units.length - 1) continue;
-    const precise = `${value.toFixed(1).replace(/\.0$/, '')}${units[unit]}`;
-    if (precise.length <= width) return precise;
-    const rounded = `${Math.round(value)}${units[unit]}`;
-    if (rounded.length <= width || unit === units.length - 1) return rounded;
+  for (const unit of units) {
+    value /= 1000;
+    // A unit where the value rounds below 1 would read "0M": never use it (999600 may read "1M").
+    if (value < 0.95) break;
+    // Larger units first: "1.7M" reads faster than "1705K".
+    forms.unshift(`${value.toFixed(1).replace(/\.0$/, '')}${unit}`, `${Math.round(value)}${unit}`);
   }
-  return plain;
+  const fitting = forms.find((form) => form.length <= width);
+  return fitting ?? forms.reduce((best, form) => (form.length < best.length ? form : best), plain);
 }
 
 export function padLeft(text: string, width: number): string {

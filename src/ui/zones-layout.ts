@@ -2,44 +2,54 @@
 import type { Snapshot, ZoneSnapshot } from '../analyze/snapshot-types.js';
 import { blockLabel, humanBytes, humanCount, padLeft, padRight, percent, shareBar } from './format.js';
 
-export const ZONE_LABEL_WIDTH = 12;
-const TAIL_COLUMNS = [
-  { title: 'free', width: 7 },
-  { title: '≥T', width: 7 },
-  { title: 'ok@T', width: 5 },
-  { title: 'top', width: 6 },
+type TailName = 'free' | 'usable' | 'ok' | 'top';
+
+/** How wide each part of a zone row is, chosen for the terminal. */
+export interface ZoneColumns {
+  labelWidth: number;
+  cellWidth: number;
+  tail: { name: TailName; width: number }[];
+}
+
+const WIDE_TAIL: ZoneColumns['tail'] = [
+  { name: 'free', width: 7 },
+  { name: 'usable', width: 7 },
+  { name: 'ok', width: 5 },
+  { name: 'top', width: 6 },
+];
+/** Below 100 columns: no `top`, tighter cells, so 11 orders of five columns fit in 80. */
+const NARROW_TAIL: ZoneColumns['tail'] = [
+  { name: 'free', width: 5 },
+  { name: 'usable', width: 6 },
+  { name: 'ok', width: 5 },
 ];
 
-export interface ZoneLayout {
-  cellWidth: number;
-  header: string;
-  showBars: boolean;
+/** The layout for `orderCount` orders in `columns`; `cellWidth` is 6 when it fits, down to 4. */
+export function zoneColumns(orderCount: number, columns: number, cellWidth?: number): ZoneColumns {
+  const narrow = columns < 100;
+  const labelWidth = narrow ? 9 : 12;
+  const tail = narrow ? NARROW_TAIL : WIDE_TAIL;
+  const available = columns - labelWidth - tail.reduce((sum, column) => sum + column.width, 0);
+  const fitted = Math.max(4, Math.min(6, Math.floor(available / Math.max(1, orderCount))));
+  return { labelWidth, cellWidth: cellWidth ?? fitted, tail };
 }
 
-/** Column width per order: 6 when it fits, down to 4 for 14-order kernels on narrow terminals. */
-export function orderCellWidth(orderCount: number, columns: number): number {
-  const tail = TAIL_COLUMNS.reduce((sum, column) => sum + column.width, 0);
-  const available = columns - ZONE_LABEL_WIDTH - tail;
-  return Math.max(4, Math.min(6, Math.floor(available / Math.max(1, orderCount))));
+export function zoneLabel(zone: ZoneSnapshot, layout: ZoneColumns): string {
+  return padRight(`${zone.node} ${zone.zone}`, layout.labelWidth);
 }
 
-export function zoneLabel(zone: ZoneSnapshot): string {
-  return padRight(`${zone.node} ${zone.zone}`, ZONE_LABEL_WIDTH);
-}
-
-export function zoneHeader(snapshot: Snapshot, targetOrder: number, cellWidth: number): string {
+export function zoneHeader(snapshot: Snapshot, targetOrder: number, layout: ZoneColumns): string {
   const orders = Array.from({ length: snapshot.orderCount }, (_, o) =>
-    padLeft(blockLabel(snapshot.pageSize, o), cellWidth),
+    padLeft(blockLabel(snapshot.pageSize, o), layout.cellWidth),
   );
-  const tail = TAIL_COLUMNS.map(({ title, width }) =>
-    padLeft(
-      title === '≥T'
-        ? `≥${blockLabel(snapshot.pageSize, targetOrder)}`
-        : title.replace('T', String(targetOrder)),
-      width,
-    ),
-  );
-  return padRight('zone', ZONE_LABEL_WIDTH) + orders.join('') + tail.join('');
+  const titles: Record<TailName, string> = {
+    free: 'free',
+    usable: `≥${blockLabel(snapshot.pageSize, targetOrder)}`,
+    ok: `ok@${targetOrder}`,
+    top: 'top',
+  };
+  const tail = layout.tail.map(({ name, width }) => padLeft(titles[name], width));
+  return padRight('zone', layout.labelWidth) + orders.join('') + tail.join('');
 }
 
 /** Share of a zone's free memory that sits in blocks of order >= target: usable by an order-target request. */
@@ -52,27 +62,31 @@ export function usableShare(zone: ZoneSnapshot, targetOrder: number): number | n
   return usable / zone.freePages;
 }
 
-export function countCells(zone: ZoneSnapshot, orderCount: number, cellWidth: number): string[] {
+export function countCells(zone: ZoneSnapshot, orderCount: number, layout: ZoneColumns): string[] {
   return Array.from({ length: orderCount }, (_, o) =>
-    padLeft(humanCount(zone.freeBlocksByOrder[o] ?? 0, cellWidth - 1), cellWidth),
+    padLeft(humanCount(zone.freeBlocksByOrder[o] ?? 0, layout.cellWidth - 1), layout.cellWidth),
   );
 }
 
-export function barCells(zone: ZoneSnapshot, orderCount: number, cellWidth: number): string[] {
+export function barCells(zone: ZoneSnapshot, orderCount: number, layout: ZoneColumns): string[] {
   return Array.from({ length: orderCount }, (_, o) => {
     const pages = (zone.freeBlocksByOrder[o] ?? 0) * 2 ** o;
     const bar = shareBar(zone.freePages ? pages / zone.freePages : 0);
-    return padLeft(bar.repeat(Math.max(1, cellWidth - 2)), cellWidth);
+    return padLeft(bar.repeat(Math.max(1, layout.cellWidth - 2)), layout.cellWidth);
   });
 }
 
-export function tailCells(zone: ZoneSnapshot, targetOrder: number, pageSize: number): string {
-  const ok = zone.canAllocate ? (zone.canAllocate[targetOrder] ? 'yes' : 'no') : '?';
-  const top = zone.highestFreeOrder < 0 ? 'none' : blockLabel(pageSize, zone.highestFreeOrder);
-  return (
-    padLeft(humanBytes(zone.freePages * pageSize), 7) +
-    padLeft(percent(usableShare(zone, targetOrder)), 7) +
-    padLeft(ok, 5) +
-    padLeft(top, 6)
-  );
+export function tailCells(
+  zone: ZoneSnapshot,
+  targetOrder: number,
+  pageSize: number,
+  layout: ZoneColumns,
+): string {
+  const values: Record<TailName, string> = {
+    free: humanBytes(zone.freePages * pageSize),
+    usable: percent(usableShare(zone, targetOrder)),
+    ok: zone.canAllocate ? (zone.canAllocate[targetOrder] ? 'yes' : 'no') : '?',
+    top: zone.highestFreeOrder < 0 ? 'none' : blockLabel(pageSize, zone.highestFreeOrder),
+  };
+  return layout.tail.map(({ name, width }) => padLeft(values[name], width)).join('');
 }

@@ -130,3 +130,23 @@ describe('App', () => {
     }
   });
 });
+
+describe('App on an 80x24 terminal', () => {
+  it('fits every zone row in 80 columns with true counts', async () => {
+    const store = createFragtopStore();
+    store.getState().actions.ingest(fixtureFrame('centos7-numa-k8s'));
+    const rendered = renderApp(store);
+    mounted.push(rendered);
+    const stdout = rendered.stdout as unknown as { rows?: number; emit(event: string): void };
+    // The test stream's columns is a getter fixed at 100: shadow it on the instance.
+    Object.defineProperty(stdout, 'columns', { value: 80, configurable: true });
+    stdout.rows = 24;
+    stdout.emit('resize');
+    const frame = await waitForFrame(rendered, (f) => /^zone\s+4K/m.test(f) && !f.includes('ok@3   top'));
+    const normal = frame.split('\n').find((line) => line.startsWith('0 Normal'))!;
+    // Node 0 Normal: 104076 127563 70473 24828 7589 …
+    expect(normal).toMatch(/^0 Normal\s+104K\s+128K\s+70K\s+25K\s+7589\b/);
+    expect(normal.length).toBeLessThanOrEqual(80);
+    expect(frame.split('\n').length).toBeLessThanOrEqual(23);
+  });
+});

@@ -22,10 +22,11 @@ describe('screen formatting', () => {
     expect(humanCount(1_704_730, 5)).toBe('1.7M');
     expect(humanCount(104076, 4)).toBe('104K');
     expect(humanCount(999_600, 4)).toBe('1M');
+    // Three columns cannot hold 104K: the number stays true and takes a column more, never "0M".
+    expect(humanCount(104_076, 3)).toBe('104K');
     expect(humanCount(12_345_678, 6)).toBe('12.3M');
     for (const count of [0, 9, 99_999, 100_000, 999_999, 1_000_000, 123_456_789, 9_999_999_999])
-      for (const width of [3, 4, 5, 6])
-        expect(humanCount(count, width).length).toBeLessThanOrEqual(Math.max(width, 3));
+      for (const width of [4, 5, 6]) expect(humanCount(count, width).length).toBeLessThanOrEqual(width);
   });
 
   it('pads and cuts cells to their width', () => {
