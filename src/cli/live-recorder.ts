@@ -16,6 +16,8 @@ export interface LiveRecorder {
 interface Session {
   name: string;
   writer: Promise<RecordingWriter>;
+  /** False until the first frame is written: it carries the kernel log read before R was pressed. */
+  started: boolean;
 }
 
 export function createLiveRecorder(options: {
@@ -66,15 +68,19 @@ export function createLiveRecorder(options: {
       });
       // Failures surface through the queue; this keeps an early rejection from going unhandled.
       writer.catch(() => {});
-      const session: Session = { name, writer };
+      const session: Session = { name, writer, started: false };
       active = session;
       queue(session, async () => note(`● recording to ${name} (R stops)`));
     },
     onFrame(frame) {
       const session = active;
       if (!session) return;
+      // The replay must show the failures the screen showed: the first frame carries the whole log so far
+      // (the store has already taken this frame's lines into it).
+      const recorded = session.started ? frame : { ...frame, kmsg: [...store.getState().failureLog.lines] };
+      session.started = true;
       queue(session, async (writer) => {
-        await writer.append(frame);
+        await writer.append(recorded);
         const { frames, bytes } = writer.stats();
         if (active === session)
           note(

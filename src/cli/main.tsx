@@ -38,6 +38,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`fragtop: ${rootError}\n`);
     return 2;
   }
+  if (options.kmsg === '-' && (command === 'live' || command === 'replay' || command === 'demo')) {
+    // The screen reads its keys from stdin: it cannot also be the kernel log.
+    process.stderr.write(
+      'fragtop: --kmsg - reads stdin, which the screen needs for keys; give a file, or use fragtop snapshot\n',
+    );
+    return 2;
+  }
   const io = { stdout: process.stdout, stderr: process.stderr };
   // Each mode loads only what it needs: snapshot, record and guard start without Ink and React.
   switch (command) {

@@ -13,6 +13,8 @@ export interface RemediationController {
   begin(kind: 'compact' | 'drop-caches'): void;
   /** A key pressed while the dialog is open. */
   answer(key: string): void;
+  /** Resolves once a running action has been measured and audited (quitting waits for it). */
+  settled(): Promise<void>;
 }
 
 export interface ControllerOptions {
@@ -39,6 +41,7 @@ export function createRemediationController(options: ControllerOptions): Remedia
     actions().setDialog({ kind: 'confirm', action, target: remediationTarget(action, options.roots) });
   };
 
+  let running: Promise<void> = Promise.resolve();
   const run = async (action: RemediationAction) => {
     const target = remediationTarget(action, options.roots);
     actions().setDialog({ kind: 'running', label: target.description, path: target.path });
@@ -85,6 +88,9 @@ export function createRemediationController(options: ControllerOptions): Remedia
       if (nodes.length > 1) actions().setDialog({ kind: 'choose-node', nodes });
       else confirm({ kind: 'compact' });
     },
+    settled() {
+      return running;
+    },
     answer(key) {
       const dialog = store.getState().dialog;
       if (!dialog) return;
@@ -103,7 +109,7 @@ export function createRemediationController(options: ControllerOptions): Remedia
           return;
         case 'confirm':
           // y runs; every other key, Enter included, cancels: the default answer is No.
-          if (key === 'y' || key === 'Y') void run(dialog.action);
+          if (key === 'y' || key === 'Y') running = run(dialog.action);
           else actions().setDialog(null);
           return;
         case 'running':

@@ -54,6 +54,8 @@ export async function runLive(options: Options): Promise<number> {
     remediation,
     recorder,
     onStop: async () => {
+      // A compaction or drop already written is measured and audited before the process ends.
+      await remediation.settled();
       sampler.stop();
       log?.close();
       await recorder.stop();

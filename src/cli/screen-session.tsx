@@ -18,6 +18,9 @@ export interface ScreenSessionOptions {
   onStop: () => void | Promise<void>;
 }
 
+/** 128 + the signal number, as a shell reports a process killed by it. */
+const EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
 /** Shows the screen until the user quits or a signal arrives; resolves with the exit code. */
 export async function runScreenSession(options: ScreenSessionOptions): Promise<number> {
   const { stdout, stderr } = process;
@@ -36,7 +39,7 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
     terminal.restore();
     if (message) stderr.write(`${message}\n`);
   };
-  const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGHUP' ? 129 : 143);
+  const onSignal = (signal: NodeJS.Signals) => finish(EXIT_CODES[signal] ?? 1);
   const onCrash = (error: unknown) => {
     // Leave the alternate screen first, so the message stays visible.
     finish(1, `fragtop crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -44,6 +47,7 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
 
@@ -70,6 +74,7 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
   await stopping;
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onSignal);
+  process.off('SIGINT', onSignal);
   process.off('uncaughtException', onCrash);
   process.off('unhandledRejection', onCrash);
   return exitCode;

@@ -46,7 +46,7 @@ function HotkeysListener({
   useInput(
     (input, key) => {
       const name = keyName(input, key);
-      const { mode, flash, prompt, dialog, actions } = store.getState();
+      const { prompt, dialog, actions } = store.getState();
       if (dialog) {
         if (name === 'ctrl-c') onQuit();
         else remediation?.answer(name);
@@ -64,9 +64,13 @@ function HotkeysListener({
           actions.setPrompt({ ...prompt, value: prompt.value + input });
         return;
       }
-      const binding = findBinding(mode, name);
-      if (flash && binding) actions.setFlash(null);
-      binding?.run({ store, quit: onQuit, player, remediation, recorder });
+      // Keys typed quickly (or over a slow link) can arrive in one read: take them one by one.
+      const names = name.length > 1 && input === name && !key.ctrl && !key.meta ? [...name] : [name];
+      for (const each of names) {
+        const binding = findBinding(store.getState().mode, each);
+        if (store.getState().flash && binding) actions.setFlash(null);
+        binding?.run({ store, quit: onQuit, player, remediation, recorder });
+      }
     },
     { isActive: isRawModeSupported === true },
   );

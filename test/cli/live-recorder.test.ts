@@ -43,4 +43,23 @@ describe('live recorder (R)', () => {
     recording.close();
     expect(store.getState().notes.recording).toBeNull();
   });
+
+  it('puts the kernel log read before R into the first frame, so the replay shows the same failures', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fragtop-live-rec-log-'));
+    const store = createFragtopStore();
+    const frame = fixtureFrame('live-6.18');
+    const report = ['4,1,1000,-;exe: page allocation failure: order:6, mode:0x10c0d0'];
+    store.getState().actions.ingest({ ...frame, kmsg: report });
+    const recorder = createLiveRecorder({ store, intervalMs: 1000, dir });
+    recorder.toggle();
+    const later = { ...frame, timeMs: frame.timeMs + 1000, kmsg: ['6,2,2000,-;later line'] };
+    store.getState().actions.ingest(later);
+    recorder.onFrame(later);
+    recorder.onFrame({ ...frame, timeMs: frame.timeMs + 2000 });
+    await recorder.stop();
+    const recording = await openRecording(join(dir, readdirSync(dir)[0]!));
+    expect(recording.frameAt(0).kmsg).toEqual([...report, ...later.kmsg]);
+    expect(recording.frameAt(1).kmsg).toEqual([]);
+    recording.close();
+  });
 });

@@ -199,6 +199,14 @@ describe('the fragtop command line', () => {
     },
   );
 
+  it.skipIf(!HAS_BUILD)(`refuses --kmsg - for the screen, whose keys come from stdin${why}`, () => {
+    const { status, stderr } = fragtop(['--kmsg', '-', '--proc-root', fixturePath('live-6.18', 'proc')]);
+    expect(status).toBe(2);
+    expect(stderr).toBe(
+      'fragtop: --kmsg - reads stdin, which the screen needs for keys; give a file, or use fragtop snapshot\n',
+    );
+  });
+
   it.skipIf(!HAS_BUILD)(`exits 2 with one line for bad usage${why}`, () => {
     const { status, stdout, stderr } = fragtop(['--interval', 'soon']);
     expect(status).toBe(2);

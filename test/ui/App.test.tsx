@@ -94,6 +94,12 @@ describe('App', () => {
     await waitForFrame(rendered, (f) => f.includes('slabinfo needs root: run fragtop as root'));
   });
 
+  it('takes keys that arrive in one read one by one', async () => {
+    const { rendered } = await start({ order: 3 });
+    rendered.stdin.write('++');
+    await waitForFrame(rendered, (f) => f.includes('target order 5 (128K)'));
+  });
+
   it('raises and lowers the target order with + and -', async () => {
     const { rendered } = await start({ order: 6 });
     await waitForFrame(rendered, (f) => f.includes('target order 6 (256K)'));

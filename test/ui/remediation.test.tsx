@@ -99,6 +99,24 @@ describe('remediation keys', () => {
     await waitForFrame(rendered, (f) => f.includes('Free blocks by order'));
   });
 
+  it('settled() waits until the action is measured and audited, so quitting loses no audit line', async () => {
+    const { store, roots } = await start();
+    const remediation = createRemediationController({
+      store,
+      roots,
+      sampler: { sampleNow: async () => fixtureFrame('live-6.18') },
+      auditLog: join(roots.procRoot, '..', 'audit-settle.log'),
+      isRoot: true,
+      settleMs: 200,
+      writeFile: async (path, value) => writeFileSync(path, value),
+    });
+    remediation.begin('compact');
+    remediation.answer('y');
+    await remediation.settled();
+    expect(store.getState().dialog?.kind).toBe('result');
+    expect(readFileSync(join(roots.procRoot, '..', 'audit-settle.log'), 'utf8')).toContain('"result":"ok"');
+  });
+
   it('d 2 y writes "2" to drop_caches; Enter at the confirm cancels', async () => {
     const { rendered, writes, roots } = await start();
     await press(rendered, 'd');
