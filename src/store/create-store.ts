@@ -72,7 +72,10 @@ export interface FragtopState {
   slabSort: SlabSortKey;
   view: View;
   showTypes: boolean;
+  /** Index into `failures` (oldest first), so a new report does not move the selection. */
   selectedFailure: number;
+  /** First line shown of a page view (help, a failure report). */
+  pageScroll: number;
   notes: SourceNotes;
   /** A one-line message for the footer (e.g. "remediation disabled in replay"). */
   flash: string | null;
@@ -90,7 +93,9 @@ export interface FragtopActions {
   setView(view: View): void;
   toggleTypes(): void;
   changeOrder(delta: number): void;
+  /** Moves the selection by `delta` reports toward the newest (positive) or the oldest (negative). */
   selectFailure(delta: number): void;
+  scrollPage(delta: number): void;
   setNotes(notes: Partial<SourceNotes>): void;
   setFlash(message: string | null): void;
   /** Replaces everything sampled so far; replay uses it when seeking. */
@@ -172,7 +177,7 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
         set({ slabSort });
       },
       setView(view) {
-        set({ view });
+        set({ view, pageScroll: 0 });
       },
       toggleTypes() {
         set({ showTypes: !get().showTypes });
@@ -186,7 +191,11 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
       selectFailure(delta) {
         const { failures, selectedFailure } = get();
         const last = Math.max(0, failures.length - 1);
-        set({ selectedFailure: Math.min(last, Math.max(0, selectedFailure + delta)) });
+        set({ selectedFailure: Math.min(last, Math.max(0, selectedFailure + delta)), pageScroll: 0 });
+      },
+      scrollPage(delta) {
+        // The page clamps the far end, which depends on its height.
+        set({ pageScroll: Math.max(0, get().pageScroll + delta) });
       },
       setNotes(notes) {
         set({ notes: { ...get().notes, ...notes } });
@@ -199,7 +208,17 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
       },
       setLog(lines) {
         const log = failureLogOf(lines);
-        set({ failureLog: log, failures: log.failures, suppressedFailures: log.suppressed });
+        const { selectedFailure, view } = get();
+        // Seeking back in a replay can remove the report on screen: keep the selection inside the list.
+        const selected = Math.min(selectedFailure, Math.max(0, log.failures.length - 1));
+        const gone = view === 'failure-detail' && log.failures.length === 0;
+        set({
+          failureLog: log,
+          failures: log.failures,
+          suppressedFailures: log.suppressed,
+          selectedFailure: selected,
+          ...(gone ? { view: 'failures' as const } : {}),
+        });
       },
       setReplay(replay) {
         set({ replay });
@@ -221,6 +240,7 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
       view: 'main',
       showTypes: false,
       selectedFailure: 0,
+      pageScroll: 0,
       notes: EMPTY_NOTES,
       flash: null,
       replay: null,

@@ -51,6 +51,7 @@ export function App({
   const failures = useFragtop((s) => s.failures);
   const suppressed = useFragtop((s) => s.suppressedFailures);
   const selectedFailure = useFragtop((s) => s.selectedFailure);
+  const pageScroll = useFragtop((s) => s.pageScroll);
   const logNote = useFragtop((s) => s.notes.kernelLog);
   const targetOrder = useFragtop(targetOrderOf);
   const notes = useFragtop(notesText);
@@ -71,7 +72,7 @@ export function App({
   } else if (!snapshot) {
     body = <Text>reading memory state…</Text>;
   } else if (view === 'help') {
-    body = <HelpScreen mode={mode} readOnly={readOnly} width={width} maxLines={rest} />;
+    body = <HelpScreen mode={mode} readOnly={readOnly} width={width} maxLines={rest} scroll={pageScroll} />;
   } else if (view === 'failure-detail') {
     body = <FailureDetail width={width} maxLines={rest} pageSize={snapshot.pageSize} />;
   } else {

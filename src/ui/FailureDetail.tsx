@@ -15,8 +15,8 @@ export function FailureDetail({
 }) {
   const failures = useFragtop((s) => s.failures);
   const selected = useFragtop((s) => s.selectedFailure);
-  // The list shows the newest first; `selected` counts from there.
-  const failure = failures[failures.length - 1 - selected];
+  const scroll = useFragtop((s) => s.pageScroll);
+  const failure = failures[selected];
   if (!failure) return <Text>no failure selected</Text>;
   return (
     <TextPage
@@ -24,6 +24,7 @@ export function FailureDetail({
       lines={failureDetailLines(failure, pageSize)}
       width={width}
       maxLines={maxLines}
+      scroll={scroll}
     />
   );
 }

@@ -28,6 +28,9 @@ export function FailuresPanel({
   const newestFirst = [...failures].reverse();
   const perFailure = 2;
   const room = Math.max(0, Math.floor((maxLines - 1) / perFailure));
+  // `selected` indexes the oldest-first list; on screen the newest is on top, and the window follows the selection.
+  const selectedRow = selected === null ? null : failures.length - 1 - selected;
+  const first = selectedRow === null ? 0 : Math.max(0, selectedRow - room + 1);
   const title = `Allocation failures · ${failures.length} reports${suppressed ? ` · ${suppressed} suppressed` : ''}`;
   return (
     <Box flexDirection="column" width={width}>
@@ -37,10 +40,10 @@ export function FailuresPanel({
           {logNote ?? 'none in the kernel log'}
         </Text>
       ) : (
-        newestFirst.slice(0, room).map((failure, i) => {
-          const isSelected = selected === i;
+        newestFirst.slice(first, first + room).map((failure, i) => {
+          const isSelected = selectedRow === first + i;
           return (
-            <Box key={i} flexDirection="column">
+            <Box key={first + i} flexDirection="column">
               <Text wrap="truncate" inverse={isSelected && color} bold={isSelected}>
                 {(isSelected ? '>' : ' ') + failureSummary(failure, pageSize)}
               </Text>

@@ -63,11 +63,13 @@ export function HelpScreen({
   readOnly,
   width,
   maxLines,
+  scroll,
 }: {
   mode: Mode;
   readOnly: boolean;
   width: number;
   maxLines: number;
+  scroll: number;
 }) {
   return (
     <TextPage
@@ -75,6 +77,7 @@ export function HelpScreen({
       lines={helpLines(mode, readOnly, width, maxLines - 1)}
       width={width}
       maxLines={maxLines}
+      scroll={scroll}
     />
   );
 }

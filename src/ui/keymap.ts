@@ -19,6 +19,15 @@ export interface KeyContext {
   recorder: LiveRecorder | null;
 }
 
+const PAGE_STEP = 10;
+
+/** ↑/↓ scroll a page view, else move the failure selection (the list shows the newest at the top). */
+function moveOrScroll(store: FragtopStore, down: 1 | -1): void {
+  const { view, actions } = store.getState();
+  if (view === 'help' || view === 'failure-detail') actions.scrollPage(down);
+  else actions.selectFailure(-down);
+}
+
 const DISABLED_IN_REPLAY = 'remediation is disabled in replay: it would act on this machine';
 
 function remediate(kind: 'compact' | 'drop-caches'): KeyBinding['run'] {
@@ -202,22 +211,38 @@ export const KEYMAP: readonly KeyBinding[] = [
     section: 'failures',
     run: ({ store }) => {
       const { view, actions } = store.getState();
-      actions.setView(view === 'failures' ? 'main' : 'failures');
+      if (view === 'failures') return actions.setView('main');
+      actions.setView('failures');
+      actions.selectFailure(Number.MAX_SAFE_INTEGER);
     },
   },
   {
     keys: ['up', 'k'],
     label: '↑ k',
-    description: 'select the previous failure',
+    description: 'select a newer failure; scroll up in help and reports',
     section: 'failures',
-    run: ({ store }) => store.getState().actions.selectFailure(-1),
+    run: ({ store }) => moveOrScroll(store, -1),
   },
   {
     keys: ['down', 'j'],
     label: '↓ j',
-    description: 'select the next failure',
+    description: 'select an older failure; scroll down in help and reports',
     section: 'failures',
-    run: ({ store }) => store.getState().actions.selectFailure(1),
+    run: ({ store }) => moveOrScroll(store, 1),
+  },
+  {
+    keys: ['pageup'],
+    label: 'PgUp',
+    description: 'scroll help and reports up a page',
+    section: 'general',
+    run: ({ store }) => store.getState().actions.scrollPage(-PAGE_STEP),
+  },
+  {
+    keys: ['pagedown'],
+    label: 'PgDn',
+    description: 'scroll help and reports down a page',
+    section: 'general',
+    run: ({ store }) => store.getState().actions.scrollPage(PAGE_STEP),
   },
   {
     keys: ['return'],

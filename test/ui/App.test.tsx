@@ -156,3 +156,45 @@ describe('App on an 80x24 terminal', () => {
     expect(frame.split('\n').length).toBeLessThanOrEqual(23);
   });
 });
+
+describe('failure list navigation', () => {
+  const report = (i: number) =>
+    `<4>[ ${100 + i}.000000] proc${i}: page allocation failure: order:${i % 4}, mode:0xcc0(GFP_KERNEL)`;
+
+  it('keeps the selection visible while moving down, and opens the report selected', async () => {
+    const store = createFragtopStore();
+    store
+      .getState()
+      .actions.ingest(fixtureFrame('live-6.18', { kmsg: Array.from({ length: 10 }, (_, i) => report(i)) }));
+    const rendered = renderApp(store);
+    mounted.push(rendered);
+    await waitForInput(rendered);
+    await press(rendered, 'f');
+    await waitForFrame(rendered, (f) => f.includes('>[109.0] proc9'));
+    for (let i = 0; i < 8; i++) await press(rendered, KEYS.down);
+    // Eight down from the newest (proc9) is proc1, and it is on screen.
+    await waitForFrame(rendered, (f) => f.includes('>[101.0] proc1'));
+    await press(rendered, KEYS.enter);
+    const detail = await waitForFrame(rendered, (f) => f.includes('Allocation failure report'));
+    expect(detail).toContain('process   proc1');
+    // A new report arriving does not change the report that is open.
+    store.getState().actions.ingest(fixtureFrame('live-6.18', { kmsg: [report(10)] }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(rendered.lastFrame()).toContain('process   proc1');
+  });
+
+  it('scrolls a long page with ↓ and says which lines are shown', async () => {
+    const store = createFragtopStore();
+    store.getState().actions.ingest(fixtureFrame('live-6.18'));
+    const rendered = renderApp(store);
+    mounted.push(rendered);
+    const stdout = rendered.stdout as unknown as { rows?: number; emit(event: string): void };
+    stdout.rows = 14;
+    stdout.emit('resize');
+    await waitForInput(rendered);
+    await press(rendered, '?');
+    const top = await waitForFrame(rendered, (f) => /Help .* lines 1-\d+ of \d+/.test(f));
+    await press(rendered, KEYS.down);
+    await waitForFrame(rendered, (f) => /Help .* lines 2-\d+ of \d+/.test(f) && f !== top);
+  });
+});
