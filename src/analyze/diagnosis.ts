@@ -202,6 +202,14 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     const why = zones.length === 0 ? 'no buddyinfo zones' : `no zone at or below ${requestZone}`;
     return result('unknown', `Cannot judge ${orderText}: ${why}.`, []);
   }
+  const orderCount = Math.max(...input.buddy.map((zone) => zone.freeBlocksByOrder.length));
+  if (order >= orderCount)
+    // No compaction can build a block the allocator does not have: not fragmentation, a request that cannot exist.
+    return result(
+      'unknown',
+      `This kernel has no order ${order}: its largest blocks are order ${orderCount - 1}.`,
+      [],
+    );
   if (zonesOk.length > 0) {
     const names = zonesOk.map(zoneLabel).join(', ');
     return result(

@@ -14,16 +14,37 @@ export interface LiveRecorder {
 }
 
 interface Session {
+  /** The file name; set once the file is open (a suffix is added when the name is taken). */
   name: string;
   writer: Promise<RecordingWriter>;
   /** False until the first frame is written: it carries the kernel log read before R was pressed. */
   started: boolean;
 }
 
+/** Opens `name` in `dir`, or `name-2`, `name-3`… when R was pressed twice within the same second. */
+async function openUnique(
+  dir: string,
+  name: string,
+  chosen: (name: string) => void,
+  header: Parameters<typeof openRecordingWriter>[1],
+): Promise<RecordingWriter> {
+  for (let attempt = 1; ; attempt++) {
+    const candidate = attempt === 1 ? name : name.replace(/\.ftr$/, `-${attempt}.ftr`);
+    try {
+      const writer = await openRecordingWriter(resolve(dir, candidate), header);
+      chosen(candidate);
+      return writer;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 99) throw error;
+    }
+  }
+}
+
 export function createLiveRecorder(options: {
   store: FragtopStore;
   intervalMs: number;
   dir?: string;
+  now?: () => number;
 }): LiveRecorder {
   const { store } = options;
   // Set at once on R, so frames and a second R that come before the file is open are handled in order.
@@ -57,9 +78,14 @@ export function createLiveRecorder(options: {
     toggle() {
       if (active) return close(active);
       const snapshot = store.getState().latest;
-      const startTimeMs = Date.now();
+      const startTimeMs = (options.now ?? Date.now)();
       const name = defaultRecordingName(snapshot?.host ?? null, startTimeMs);
-      const writer = openRecordingWriter(resolve(options.dir ?? process.cwd(), name), {
+      const session: Session = {
+        name,
+        writer: Promise.resolve(null as unknown as RecordingWriter),
+        started: false,
+      };
+      session.writer = openUnique(options.dir ?? process.cwd(), name, (chosen) => (session.name = chosen), {
         host: snapshot?.host ?? null,
         kernel: snapshot?.kernel ?? null,
         pageSize: snapshot?.pageSize ?? 4096,
@@ -67,10 +93,9 @@ export function createLiveRecorder(options: {
         startTimeMs,
       });
       // Failures surface through the queue; this keeps an early rejection from going unhandled.
-      writer.catch(() => {});
-      const session: Session = { name, writer, started: false };
+      session.writer.catch(() => {});
       active = session;
-      queue(session, async () => note(`● recording to ${name} (R stops)`));
+      queue(session, async () => note(`● recording to ${session.name} (R stops)`));
     },
     onFrame(frame) {
       const session = active;

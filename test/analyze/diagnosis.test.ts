@@ -282,3 +282,16 @@ describe('unknown', () => {
     expect(highmem.zones[0]?.eligible).toBe(false);
   });
 });
+
+describe('an order the kernel does not have', () => {
+  it('is unknown, not fragmentation', () => {
+    const result = diagnose({
+      kernel: '6.1.0',
+      targetOrder: 11,
+      buddy: [{ node: 0, zone: 'Normal', freeBlocksByOrder: [5, 4, 3, 2, 1, 0, 0, 0, 0, 0, 0] }],
+    });
+    expect(result.verdict).toBe('unknown');
+    expect(result.reason).toBe('This kernel has no order 11: its largest blocks are order 10.');
+    expect(result.advice).toEqual([]);
+  });
+});

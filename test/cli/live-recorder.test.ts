@@ -63,3 +63,25 @@ describe('live recorder (R)', () => {
     recording.close();
   });
 });
+
+describe('live recorder name clashes', () => {
+  it('starts, stops and starts again within a second into a second file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fragtop-live-rec-twice-'));
+    const store = createFragtopStore();
+    const frame = fixtureFrame('live-6.18');
+    store.getState().actions.ingest(frame);
+    // The same second for both starts, so both want the same name.
+    const recorder = createLiveRecorder({ store, intervalMs: 1000, dir, now: () => 1_795_000_000_000 });
+    recorder.toggle();
+    recorder.onFrame(frame);
+    recorder.toggle();
+    recorder.toggle();
+    recorder.onFrame(frame);
+    await recorder.stop();
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(2);
+    const first = files.find((file) => !file.endsWith('-2.ftr'))!;
+    expect(files).toContain(first.replace(/\.ftr$/, '-2.ftr'));
+    expect(store.getState().flash).toMatch(/^saved .*-2\.ftr: 1 frames/);
+  });
+});
