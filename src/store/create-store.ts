@@ -61,6 +61,13 @@ export interface FragtopState {
   displayed: Snapshot | null;
   previousFrame: RawFrame | null;
   paused: boolean;
+  /** What the other panels showed when pause was pressed; null while live. */
+  frozen: {
+    rates: Record<string, number | null>;
+    history: HistoryPoint[];
+    failures: AllocFailure[];
+    suppressed: number;
+  } | null;
   history: HistoryPoint[];
   rates: Record<string, number | null>;
   /** The kernel log kept for reports, and what was read from it. */
@@ -134,6 +141,7 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
       displayed: null,
       previousFrame: null,
       paused: false,
+      frozen: null,
       history: [],
       rates: {},
       failureLog: EMPTY_FAILURE_LOG,
@@ -170,8 +178,12 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
         });
       },
       togglePause() {
-        const { paused, latest } = get();
-        set({ paused: !paused, displayed: latest });
+        const { paused, latest, rates, history, failures, suppressedFailures } = get();
+        set({
+          paused: !paused,
+          displayed: latest,
+          frozen: paused ? null : { rates, history, failures, suppressed: suppressedFailures },
+        });
       },
       setSlabSort(slabSort) {
         set({ slabSort });
@@ -250,3 +262,9 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
     };
   });
 }
+
+/** The panels' data: what was frozen by pause, else the latest. Each returns a stored reference (stable). */
+export const selectShownRates = (s: FragtopState) => s.frozen?.rates ?? s.rates;
+export const selectShownHistory = (s: FragtopState) => s.frozen?.history ?? s.history;
+export const selectShownFailures = (s: FragtopState) => s.frozen?.failures ?? s.failures;
+export const selectShownSuppressed = (s: FragtopState) => s.frozen?.suppressed ?? s.suppressedFailures;

@@ -3,7 +3,7 @@ import { diagnoseSnapshot } from '../analyze/diagnose-snapshot.js';
 import type { Diagnosis } from '../analyze/diagnosis.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import type { AllocFailure } from '../parse/alloc-failure.js';
-import { targetOrderOf, type FragtopState } from './create-store.js';
+import { selectShownFailures, targetOrderOf, type FragtopState } from './create-store.js';
 
 /** Advice of the most recent failure whose allocation site is known, for the banner. */
 export function culpritAdviceOf(failures: readonly AllocFailure[]): string | undefined {
@@ -24,11 +24,10 @@ let last: {
 /** Selector: returns the same object until the displayed snapshot, the target order or the failures change. */
 export function selectDiagnosis(state: FragtopState): Diagnosis | null {
   const order = targetOrderOf(state);
-  if (last && last.snapshot === state.displayed && last.order === order && last.failures === state.failures)
+  const failures = selectShownFailures(state);
+  if (last && last.snapshot === state.displayed && last.order === order && last.failures === failures)
     return last.result;
-  const result = state.displayed
-    ? diagnoseSnapshot(state.displayed, order, culpritAdviceOf(state.failures))
-    : null;
-  last = { snapshot: state.displayed, order, failures: state.failures, result };
+  const result = state.displayed ? diagnoseSnapshot(state.displayed, order, culpritAdviceOf(failures)) : null;
+  last = { snapshot: state.displayed, order, failures, result };
   return result;
 }

@@ -1,6 +1,6 @@
 // Per-zone history of order-N blocks (Σ_{o≥N} nr_free[o]·2^(o−N)) for the trend sparklines, memoized.
 import { blocksAtOrder } from '../analyze/remediation-effect.js';
-import { targetOrderOf, type FragtopState } from './create-store.js';
+import { selectShownHistory, targetOrderOf, type FragtopState } from './create-store.js';
 import type { HistoryPoint } from './history.js';
 
 export type ZoneTrends = Record<string, number[]>;
@@ -18,8 +18,9 @@ let last: { history: readonly HistoryPoint[]; order: number; result: ZoneTrends 
 /** Selector: the same object until the history or the target order changes. */
 export function selectTrends(state: FragtopState): ZoneTrends {
   const order = targetOrderOf(state);
-  if (last && last.history === state.history && last.order === order) return last.result;
-  last = { history: state.history, order, result: zoneTrends(state.history, order) };
+  const history = selectShownHistory(state);
+  if (last && last.history === history && last.order === order) return last.result;
+  last = { history, order, result: zoneTrends(history, order) };
   return last.result;
 }
 

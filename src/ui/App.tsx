@@ -6,7 +6,12 @@ import type { RemediationController } from '../cli/remediation-controller.js';
 import type { ReplayPlayer } from '../sources/replay-player.js';
 import { DialogPanel } from './DialogPanel.js';
 import { ReplayBar } from './ReplayBar.js';
-import { targetOrderOf } from '../store/create-store.js';
+import {
+  selectShownFailures,
+  selectShownRates,
+  selectShownSuppressed,
+  targetOrderOf,
+} from '../store/create-store.js';
 import { selectTrends } from '../store/select-trends.js';
 import { Banner, BANNER_LINES } from './Banner.js';
 import { FailureDetail } from './FailureDetail.js';
@@ -48,8 +53,8 @@ export function App({
   const readOnly = useFragtop((s) => s.readOnly);
   const showTypes = useFragtop((s) => s.showTypes);
   const slabSort = useFragtop((s) => s.slabSort);
-  const failures = useFragtop((s) => s.failures);
-  const suppressed = useFragtop((s) => s.suppressedFailures);
+  const failures = useFragtop(selectShownFailures);
+  const suppressed = useFragtop(selectShownSuppressed);
   const selectedFailure = useFragtop((s) => s.selectedFailure);
   const pageScroll = useFragtop((s) => s.pageScroll);
   const logNote = useFragtop((s) => s.notes.kernelLog);
@@ -57,7 +62,7 @@ export function App({
   const notes = useFragtop(notesText);
   const dialog = useFragtop((s) => s.dialog);
   const trends = useFragtop(selectTrends);
-  const rates = useFragtop((s) => s.rates);
+  const rates = useFragtop(selectShownRates);
 
   // Ink redraws the whole screen when output reaches the terminal height: stay one line short.
   const budget = Math.max(1, rows - 1);

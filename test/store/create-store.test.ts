@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createFragtopStore, DEFAULT_TARGET_ORDER, targetOrderOf } from '../../src/store/create-store.js';
+import {
+  createFragtopStore,
+  DEFAULT_TARGET_ORDER,
+  selectShownFailures,
+  selectShownHistory,
+  targetOrderOf,
+} from '../../src/store/create-store.js';
 import { HISTORY_LIMIT } from '../../src/store/history.js';
 import { selectDiagnosis } from '../../src/store/select-diagnosis.js';
 import { fixtureFrame, fixturePath, withBuddyinfo } from '../helpers/frames.js';
@@ -42,6 +48,24 @@ describe('fragtop store', () => {
     expect(state.ticks).toBe(2);
     state.actions.togglePause();
     expect(store.getState().displayed).toBe(store.getState().latest);
+  });
+
+  it('pause also freezes the rates, trends and failures the other panels show', () => {
+    const store = createFragtopStore();
+    const first = fixtureFrame(NUMA);
+    store.getState().actions.ingest(first);
+    store.getState().actions.togglePause();
+    const report = ['exe: page allocation failure: order:6, mode:0x10c0d0'];
+    store
+      .getState()
+      .actions.ingest({ ...withBuddyinfo(first, 'Node 0, zone   Normal 1 2 3 \n'), kmsg: report });
+    const state = store.getState();
+    expect(state.failures).toHaveLength(1);
+    expect(selectShownFailures(state)).toEqual([]);
+    expect(selectShownHistory(state)).toHaveLength(1);
+    expect(state.history).toHaveLength(2);
+    state.actions.togglePause();
+    expect(selectShownFailures(store.getState())).toHaveLength(1);
   });
 
   it('keeps a bounded history, oldest dropped first', () => {
