@@ -83,9 +83,19 @@ export function createRemediationController(options: ControllerOptions): Remedia
       if (state.dialog) return;
       if (!options.isRoot)
         return actions().setFlash('needs root: run fragtop as root (sudo fragtop) to compact or drop caches');
-      if (kind === 'drop-caches') return actions().setDialog({ kind: 'choose-drop' });
-      const nodes = [...new Set(state.latest?.zones.map((zone) => zone.node) ?? [])].sort((a, b) => a - b);
-      if (nodes.length > 1) actions().setDialog({ kind: 'choose-node', nodes });
+      const target = (action: RemediationAction) => remediationTarget(action, options.roots).path;
+      if (kind === 'drop-caches')
+        return actions().setDialog({ kind: 'choose-drop', path: target({ kind: 'drop-caches', level: 1 }) });
+      // One key per node: nodes 0-9 can be chosen alone; larger machines compact all nodes.
+      const nodes = [...new Set(state.latest?.zones.map((zone) => zone.node) ?? [])]
+        .filter((node) => node <= 9)
+        .sort((a, b) => a - b);
+      if (nodes.length > 1)
+        actions().setDialog({
+          kind: 'choose-node',
+          allPath: target({ kind: 'compact' }),
+          nodes: nodes.map((node) => ({ node, path: target({ kind: 'compact', node }) })),
+        });
       else confirm({ kind: 'compact' });
     },
     settled() {
@@ -99,7 +109,7 @@ export function createRemediationController(options: ControllerOptions): Remedia
         case 'choose-node':
           if (cancel) actions().setDialog(null);
           else if (key === 'a' || key === 'return') confirm({ kind: 'compact' });
-          else if (/^\d$/.test(key) && dialog.nodes.includes(Number(key)))
+          else if (/^\d$/.test(key) && dialog.nodes.some(({ node }) => node === Number(key)))
             confirm({ kind: 'compact', node: Number(key) });
           return;
         case 'choose-drop':

@@ -39,8 +39,8 @@ export interface ReplayPosition {
 
 /** The remediation dialog: choose, confirm, wait, then the measured result. */
 export type Dialog =
-  | { kind: 'choose-node'; nodes: number[] }
-  | { kind: 'choose-drop' }
+  | { kind: 'choose-node'; allPath: string; nodes: { node: number; path: string }[] }
+  | { kind: 'choose-drop'; path: string }
   | { kind: 'confirm'; action: RemediationAction; target: RemediationTarget }
   | { kind: 'running'; label: string; path: string }
   | { kind: 'result'; performed: Performed };

@@ -31,15 +31,13 @@ export function dialogLines(dialog: Dialog): string[] {
     case 'choose-node':
       return [
         'Compact which memory?',
-        `  a or Enter  all nodes (/proc/sys/vm/compact_memory)`,
-        ...dialog.nodes.map(
-          (node) => `  ${node}           node ${node} only (/sys/devices/system/node/node${node}/compact)`,
-        ),
+        `  a or Enter  all nodes (${dialog.allPath})`,
+        ...dialog.nodes.map(({ node, path }) => `  ${node}           node ${node} only (${path})`),
         '  Esc         cancel',
       ];
     case 'choose-drop':
       return [
-        'Drop which caches? (/proc/sys/vm/drop_caches)',
+        `Drop which caches? (${dialog.path})`,
         '  1   page cache: clean file pages; files are read from disk again when used',
         '  2   slab objects: reclaimable dentries and inodes',
         '  3   both',

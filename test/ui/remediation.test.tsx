@@ -30,10 +30,16 @@ function tempRoots() {
 }
 
 async function start(
-  options: { mode?: Mode; readOnly?: boolean; isRoot?: boolean; withController?: boolean } = {},
+  options: {
+    mode?: Mode;
+    readOnly?: boolean;
+    isRoot?: boolean;
+    withController?: boolean;
+    fixture?: string;
+  } = {},
 ) {
   const store = createFragtopStore({ mode: options.mode ?? 'live', readOnly: options.readOnly ?? false });
-  const frame = fixtureFrame('live-6.18');
+  const frame = fixtureFrame(options.fixture ?? 'live-6.18');
   store.getState().actions.ingest(frame);
   const roots = tempRoots();
   const writes: string[] = [];
@@ -115,6 +121,19 @@ describe('remediation keys', () => {
     await remediation.settled();
     expect(store.getState().dialog?.kind).toBe('result');
     expect(readFileSync(join(roots.procRoot, '..', 'audit-settle.log'), 'utf8')).toContain('"result":"ok"');
+  });
+
+  it('on a NUMA machine c asks which node, naming the files under the given roots, and 1 compacts node 1', async () => {
+    const { rendered, writes, roots } = await start({ fixture: 'centos7-numa-k8s' });
+    await press(rendered, 'c');
+    const choose = await waitForFrame(rendered, (f) => f.includes('Compact which memory?'));
+    expect(choose).toContain(`all nodes (${roots.procRoot}/sys/vm/compact_memory)`);
+    expect(choose).toContain(`node 1 only (${roots.sysRoot}/devices/system/node/node1/compact)`);
+    await press(rendered, '1');
+    await waitForFrame(rendered, (f) => f.includes('[y/N]'));
+    await press(rendered, 'y');
+    await waitForFrame(rendered, (f) => f.includes('any key closes'));
+    expect(writes).toEqual([`${roots.sysRoot}/devices/system/node/node1/compact=1`]);
   });
 
   it('d 2 y writes "2" to drop_caches; Enter at the confirm cancels', async () => {
