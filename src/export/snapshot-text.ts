@@ -14,7 +14,7 @@ export function snapshotText(input: SnapshotJsonInput): string {
   const { snapshot, targetOrder } = input;
   const lines: string[] = [];
   lines.push(headerText(snapshot, null));
-  const [verdict, advice] = bannerLines(input.diagnosis);
+  const [verdict, advice] = bannerLines(input.diagnosis, snapshot);
   lines.push(verdict);
   if (advice) lines.push(`  ${advice}`);
   lines.push('', `Free blocks by order (target order ${targetOrder})`);

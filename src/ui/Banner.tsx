@@ -16,8 +16,9 @@ const VERDICT_COLOR: Record<Diagnosis['verdict'], string> = {
 
 export function Banner({ width }: { width: number }) {
   const diagnosis = useFragtop(selectDiagnosis);
+  const snapshot = useFragtop((s) => s.displayed);
   const { color } = useDisplay();
-  const [first, second] = bannerLines(diagnosis);
+  const [first, second] = bannerLines(diagnosis, snapshot);
   return (
     <>
       <Text wrap="truncate" bold color={color && diagnosis ? VERDICT_COLOR[diagnosis.verdict] : undefined}>

@@ -15,7 +15,17 @@ export function footerText(readOnly: boolean, replay: boolean): string {
         '+/- order',
         'f failures',
       ]
-    : ['q quit', '? help', 'p pause', '+/- order', 'm types', 'f failures', 'o/a/s/u/n/z/P sort'];
+    : [
+        'q quit',
+        '? help',
+        'p pause',
+        '+/- order',
+        'm types',
+        'f failures',
+        ...(readOnly ? [] : ['c compact', 'd drop']),
+        'R rec',
+        'z/o/a/s/u/n/P sort',
+      ];
   if (readOnly) keys.push('read-only');
   return ' ' + keys.join('  ');
 }

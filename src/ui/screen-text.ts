@@ -34,8 +34,12 @@ export function notesText(state: Pick<FragtopState, 'notes' | 'flash'>): string 
   return notes.length ? notes.join(' · ') : null;
 }
 
-export function bannerLines(diagnosis: Diagnosis | null): [string, string] {
-  if (!diagnosis) return ['waiting for buddyinfo…', ''];
+export function bannerLines(diagnosis: Diagnosis | null, snapshot: Snapshot | null): [string, string] {
+  if (!diagnosis) {
+    if (!snapshot) return ['reading memory state…', ''];
+    const why = snapshot.unavailable.buddyinfo ?? 'buddyinfo lists no zones';
+    return [`NO VERDICT: ${why}`, 'is --proc-root a proc directory (for a debug pod, /host/proc)?'];
+  }
   const verdict = diagnosis.verdict === 'ok' ? 'OK' : diagnosis.verdict.toUpperCase();
   return [`ORDER ${diagnosis.targetOrder} ${verdict}: ${diagnosis.reason}`, diagnosis.advice.join(' ')];
 }
