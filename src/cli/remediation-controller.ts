@@ -22,6 +22,8 @@ export interface ControllerOptions {
   roots: RemediationRoots;
   sampler: Pick<Sampler, 'sampleNow'>;
   auditLog: string | null;
+  /** Where the audit line for the kernel log goes; null when fragtop is not watching this machine's own /proc. */
+  auditKmsgPath?: string | null;
   /** Whether this process may write to /proc/sys; non-root is told at once, without a dialog. */
   isRoot: boolean;
   writeFile?: (path: string, value: string) => Promise<void>;
@@ -63,7 +65,7 @@ export function createRemediationController(options: ControllerOptions): Remedia
         readAfter: latest,
         settleMs: options.settleMs ?? SETTLE_MS,
         source: 'live',
-        audit: { path: options.auditLog },
+        audit: { path: options.auditLog, kmsgPath: options.auditKmsgPath },
         writeFile: options.writeFile,
       });
       actions().setDialog({ kind: 'result', performed });

@@ -1,4 +1,5 @@
 // The interactive monitor: sampler -> store -> screen.
+import { resolve } from 'node:path';
 import { ProcSource } from '../sources/proc-source.js';
 import { startSampler } from '../sources/sampler.js';
 import { createFragtopStore } from '../store/create-store.js';
@@ -45,6 +46,8 @@ export async function runLive(options: Options): Promise<number> {
     roots: { procRoot: options.procRoot, sysRoot: options.sysRoot },
     sampler,
     auditLog: options.auditLog,
+    // The kernel log of this machine records actions on this machine only.
+    auditKmsgPath: resolve(options.procRoot) === '/proc' ? undefined : null,
     isRoot: process.getuid?.() === 0,
   });
   // Ink and React load while the first frame is read.

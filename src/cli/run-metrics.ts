@@ -84,6 +84,7 @@ export async function runMetrics(options: Options, io: MetricsIo): Promise<numbe
           () => {
             if (first) io.onReady?.(options.textfile!);
             first = false;
+            failed = null;
           },
           (error: Error) => {
             failed = `cannot write ${options.textfile}: ${error.message}`;

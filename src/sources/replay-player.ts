@@ -3,6 +3,8 @@ import type { FragtopStore } from '../store/create-store.js';
 import type { Recording } from './recording-reader.js';
 
 export const REPLAY_SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64] as const;
+/** Frames replayed before the target of a jump, to rebuild the trend sparklines (about 60 ms of work). */
+const TREND_FRAMES_ON_SEEK = 40;
 /** Below this a timer cannot keep up anyway; the screen refreshes at most this often while playing fast. */
 const MIN_STEP_MS = 15;
 
@@ -52,10 +54,10 @@ export function createReplayPlayer(
         actions.ingest({ ...frame, kmsg: [] });
         if (frame.kmsg.length) actions.setLog(recording.logLinesUpTo(next));
       } else {
-        // A jump: start over from the frame before, so rates have two frames.
+        // A jump: start over a little earlier, so the trends have a past and the rates two frames.
         actions.reset();
-        if (next > 0) actions.ingest({ ...recording.frameAt(next - 1), kmsg: [] });
-        actions.ingest({ ...recording.frameAt(next), kmsg: [] });
+        for (let i = Math.max(0, next - TREND_FRAMES_ON_SEEK); i <= next; i++)
+          actions.ingest({ ...recording.frameAt(i), kmsg: [] });
         actions.setLog(recording.logLinesUpTo(next));
       }
       index = next;

@@ -61,6 +61,7 @@ async function start(
           sampler,
           auditLog: join(roots.procRoot, '..', 'audit.log'),
           isRoot: options.isRoot ?? true,
+          auditKmsgPath: null,
           settleMs: 0,
           writeFile: async (path, value) => {
             writes.push(`${path}=${value}`);
@@ -113,6 +114,7 @@ describe('remediation keys', () => {
       sampler: { sampleNow: async () => fixtureFrame('live-6.18') },
       auditLog: join(roots.procRoot, '..', 'audit-settle.log'),
       isRoot: true,
+      auditKmsgPath: null,
       settleMs: 200,
       writeFile: async (path, value) => writeFileSync(path, value),
     });
@@ -177,6 +179,7 @@ describe('remediation keys', () => {
       sampler: { sampleNow: async () => fixtureFrame('live-6.18') },
       auditLog: join(roots.procRoot, '..', 'audit.log'),
       isRoot: true,
+      auditKmsgPath: null,
       settleMs: 0,
       writeFile: async () => {
         throw Object.assign(new Error('read-only file system'), { code: 'EROFS' });

@@ -69,9 +69,13 @@ describe('replay screen', () => {
   });
 
   it('g and G go to the ends; [ and ] change the speed within 0.25x … 64x', async () => {
-    const { rendered, recording } = await start();
+    const { rendered, recording, store } = await start();
     await press(rendered, 'G');
     await waitForFrame(rendered, (f) => frameNumber(f) === recording.frameCount);
+    // A jump replays the 40 frames before its target, so the trends have a past.
+    expect(store.getState().history.map((point) => point.timeMs)).toEqual(
+      Array.from({ length: 41 }, (_, i) => recording.timeOf(recording.frameCount - 41 + i)),
+    );
     await press(rendered, 'g');
     await waitForFrame(rendered, (f) => frameNumber(f) === 1);
     for (let i = 0; i < 10; i++) await press(rendered, ']');
