@@ -1,4 +1,5 @@
 // `fragtop guard`: a headless watcher that compacts or drops caches when order-N blocks run low, and logs why.
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performRemediation } from '../actions/perform-remediation.js';
 import {
@@ -160,7 +161,14 @@ export async function runGuard(options: Options, io: GuardIo, settings: GuardSet
   /** Runs the action, measures and logs its effect, audits it; a number means: stop with this exit code. */
   const act = async (before: Snapshot, blocks: number): Promise<number | null> => {
     const beforeLine = `order ≥${config.order} blocks ${blocks.toLocaleString('en-US')} (below ${config.minBlocks})`;
-    const auditOptions = { path: options.auditLog, env: settings.env, now, kmsgPath: settings.kmsgPath };
+    // The kernel log of this machine records actions on this machine's own /proc only.
+    const kmsgPath =
+      settings.kmsgPath !== undefined
+        ? settings.kmsgPath
+        : resolve(options.procRoot) === '/proc'
+          ? undefined
+          : null;
+    const auditOptions = { path: options.auditLog, env: settings.env, now, kmsgPath };
     const performed = await performRemediation({
       action,
       roots,
