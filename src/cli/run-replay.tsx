@@ -19,7 +19,7 @@ const DEMO_ORDER = 6;
 /** Two minutes of recording told in 30 seconds. */
 const DEMO_SPEED = 4;
 const DEMO_NOTE =
-  'demo: a CentOS 7 Kubernetes node fragments until runc cannot get an order-6 block for a pod network namespace (space pauses, ←/→ step)';
+  'demo: a CentOS 7 Kubernetes node fragments until the container runtime (exe) cannot get an order-6 block for a pod network namespace (space pauses, ←/→ step)';
 
 export async function runReplay(options: Options, file: string, mode: Mode): Promise<number> {
   const opened = await openRecordingOrExplain(file);
