@@ -210,7 +210,12 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
         set({ pageScroll: Math.max(0, get().pageScroll + delta) });
       },
       setNotes(notes) {
-        set({ notes: { ...get().notes, ...notes } });
+        const current = get().notes;
+        // Called every tick with the sources' notes: only a change is an update.
+        const changed = (Object.keys(notes) as (keyof SourceNotes)[]).some(
+          (key) => notes[key] !== current[key],
+        );
+        if (changed) set({ notes: { ...current, ...notes } });
       },
       setFlash(flash) {
         set({ flash });
