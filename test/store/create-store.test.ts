@@ -133,6 +133,16 @@ describe('fragtop store', () => {
     expect(selectDiagnosis(store.getState())).toBe(first);
   });
 
+  it('updates the notes only when one changes', () => {
+    const store = createFragtopStore();
+    store.getState().actions.setNotes({ pagetypeinfo: 'slow', pageSize: null });
+    const notes = store.getState().notes;
+    store.getState().actions.setNotes({ pagetypeinfo: 'slow', pageSize: null });
+    expect(store.getState().notes).toBe(notes);
+    store.getState().actions.setNotes({ pagetypeinfo: null });
+    expect(store.getState().notes).toEqual({ ...notes, pagetypeinfo: null });
+  });
+
   it('sorts and switches views through actions', () => {
     const store = createFragtopStore();
     store.getState().actions.setSlabSort('name');
