@@ -29,8 +29,21 @@ export interface FailureExplanation {
   culprit: Culprit;
 }
 
+/** The large-kmalloc paths: a request above the slab sizes goes straight to the page allocator. */
+const LARGE_KMALLOC_FRAMES = new Set([
+  'kmalloc_order',
+  'kmalloc_order_trace',
+  'kmalloc_large',
+  'kmalloc_large_node',
+  '__kmalloc_large_node',
+  '___kmalloc_large_node',
+  'kmalloc_large_noprof',
+  '__kmalloc_large_node_noprof',
+]);
+
 /** Frames of the allocator itself: the caller is the first frame after them. */
 const ALLOCATOR_FRAMES = new Set([
+  ...LARGE_KMALLOC_FRAMES,
   'dump_stack',
   'dump_stack_lvl',
   'show_stack',
@@ -50,14 +63,6 @@ const ALLOCATOR_FRAMES = new Set([
   'get_free_pages_noprof',
   '__alloc_pages_node',
   'alloc_pages_node',
-  'kmalloc_order',
-  'kmalloc_order_trace',
-  'kmalloc_large',
-  'kmalloc_large_node',
-  '__kmalloc_large_node',
-  '___kmalloc_large_node',
-  'kmalloc_large_noprof',
-  '__kmalloc_large_node_noprof',
   '__kmalloc',
   '__kmalloc_node',
   '__kmalloc_noprof',
@@ -71,17 +76,6 @@ const ALLOCATOR_FRAMES = new Set([
   'kvmalloc_node',
   '__kvmalloc_node',
   '__kvmalloc_node_noprof',
-]);
-
-const LARGE_KMALLOC_FRAMES = new Set([
-  'kmalloc_order',
-  'kmalloc_order_trace',
-  'kmalloc_large',
-  'kmalloc_large_node',
-  '__kmalloc_large_node',
-  '___kmalloc_large_node',
-  'kmalloc_large_noprof',
-  '__kmalloc_large_node_noprof',
 ]);
 
 const MEMCG_PARAMS_FRAMES = new Set([

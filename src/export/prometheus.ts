@@ -97,15 +97,7 @@ export async function prometheusText(input: PrometheusInput): Promise<string> {
     'Allocation-failure reports in the kernel log read so far, by order and cause.',
     ['order', 'cause'],
   );
-  const counts = new Map<string, number>();
-  for (const failure of input.failures) {
-    const key = `${failure.order}\u0000${failure.cause}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  for (const [key, count] of counts) {
-    const [order, cause] = key.split('\u0000');
-    failures.set({ order: order ?? '', cause: cause ?? '' }, count);
-  }
+  for (const failure of input.failures) failures.inc({ order: String(failure.order), cause: failure.cause });
   gauge(
     'alloc_failures_suppressed',
     'Reports the kernel rate limit did not print (callbacks suppressed).',
