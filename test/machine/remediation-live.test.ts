@@ -41,7 +41,7 @@ function startScreen(): TmuxSession {
 
 describe('remediation on this machine', () => {
   it.skipIf(skip)(
-    `c then y compacts a fragmented machine and the screen shows how many order-6 blocks came back${why}`,
+    `c then y compacts a fragmented machine: the scanners move and the screen measures order-6 blocks per zone before → after${why}`,
     async () => {
       const fragmenter: Fragmenter = await startFragmenter(2048);
       cleanups.push(() => fragmenter.stop());
@@ -53,17 +53,31 @@ describe('remediation on this machine', () => {
       session.send('y');
       const result = await session.waitFor((s) => s.includes('any key closes'), 60_000);
       const after = vmstat();
-      const summary = /order ≥6 blocks ([\d,]+) → ([\d,]+)/.exec(result);
-      expect(summary, result).not.toBeNull();
-      const [blocksBefore, blocksAfter] = [summary![1]!, summary![2]!].map((n) =>
-        Number(n.replace(/,/g, '')),
-      );
-      expect(blocksAfter).toBeGreaterThan(blocksBefore!);
-      // The kernel really ran compaction: its scanners moved.
+      // The kernel really ran compaction: its scanners moved. Whether the order-6 count grows depends on
+      // this machine's history (compaction may migrate the fragmenter's pages into blocks that were
+      // already free), so the test asserts what compaction must do and what the screen must measure.
       expect(after['compact_migrate_scanned']! + after['compact_free_scanned']!).toBeGreaterThan(
         before['compact_migrate_scanned']! + before['compact_free_scanned']!,
       );
-      expect(result).toMatch(/0 Normal\s+[\d,]+ → [\d,]+ \(\+[\d,]+\)/);
+      expect(result).toMatch(/counters: .*compact_(migrate|free)_scanned \+[\d,]+/);
+      const count = (text: string) => Number(text.replace(/,/g, ''));
+      const summary = /order ≥6 blocks ([\d,]+) → ([\d,]+)/.exec(result);
+      expect(summary, result).not.toBeNull();
+      const zoneRows = [
+        ...result.matchAll(
+          /\d+ (?:DMA|DMA32|Normal|Movable|HighMem)\s+([\d,]+) → ([\d,]+) \(([+-][\d,]+)\)/g,
+        ),
+      ];
+      expect(zoneRows.map((row) => row[0]).join('\n'), result).toMatch(/0 Normal/);
+      for (const [, zoneBefore, zoneAfter, delta] of zoneRows)
+        expect(count(zoneAfter!) - count(zoneBefore!)).toBe(count(delta!));
+      // The summary counts the blocks of zones that can serve order 6: a part of all the zones' blocks.
+      expect(zoneRows.reduce((sum, row) => sum + count(row[1]!), 0)).toBeGreaterThanOrEqual(
+        count(summary![1]!),
+      );
+      expect(zoneRows.reduce((sum, row) => sum + count(row[2]!), 0)).toBeGreaterThanOrEqual(
+        count(summary![2]!),
+      );
       session.send('Escape');
       await session.waitFor((s) => s.includes('Free blocks by order'));
       session.send('q');
