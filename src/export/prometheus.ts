@@ -3,7 +3,7 @@
 import { Gauge, Registry } from 'prom-client';
 import type { Diagnosis } from '../analyze/diagnosis.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
-import type { AllocFailure } from '../parse/alloc-failure.js';
+import type { AllocFailure } from '../analyze/enrich-failure.js';
 
 /** Per-netns caches can number thousands; only the largest are exported, to keep series bounded. */
 export const TOP_SLAB_SERIES = 20;

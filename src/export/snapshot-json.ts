@@ -1,7 +1,7 @@
 // The JSON snapshot of DESIGN.md (schema 1). Field names are a contract: add fields, never rename or drop one.
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import type { Diagnosis } from '../analyze/diagnosis.js';
-import type { AllocFailure } from '../parse/alloc-failure.js';
+import type { AllocFailure } from '../analyze/enrich-failure.js';
 
 export interface SnapshotJsonInput {
   snapshot: Snapshot;

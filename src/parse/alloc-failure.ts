@@ -1,6 +1,5 @@
-// Assembles kernel "page allocation failure" and OOM-killer reports from log lines, in any supported log format.
-import { explainFailure, type Culprit, type FailureCause } from '../analyze/explain-failure.js';
-import { decodeGfp } from '../analyze/gfp-decode.js';
+// Assembles kernel "page allocation failure" and OOM-killer reports from log lines, in any supported log format;
+// the report is returned as printed (analyze/enrich-failure decodes its flags and explains it).
 import { parseLogLine, type LogFormat } from './kernel-log-line.js';
 import type { Parsed, Problem } from './types.js';
 
@@ -28,7 +27,8 @@ export interface MemInfoZone {
   boostKb?: number;
 }
 
-export interface AllocFailure {
+/** A report as the kernel printed it: nothing decoded or explained yet. */
+export interface FailureReport {
   /** Seconds since boot, or an ISO string when the log line has a date; null when it has neither. */
   time: number | string | null;
   process: string;
@@ -37,13 +37,12 @@ export interface AllocFailure {
   order: number;
   /** The GFP mask as printed, e.g. `0x10c0d0`. */
   mode: string;
-  flags: string[];
-  flagsSource: 'kernel' | 'decoded' | 'unknown';
+  /** The flag names printed after the mask (`(GFP_KERNEL|__GFP_COMP)`); null when only hex was printed. */
+  printedFlags: string[] | null;
   /** Kernel release from the report's `CPU: ... Comm: ...` line, else null. */
   kernel: string | null;
   /** Call-trace function names in printed order, offsets and `?` frames dropped. */
   trace: string[];
-  cause: FailureCause;
   zones: FailureZone[] | null;
   kind: FailureKind;
   /** `(null)` or a node list such as `0-1` (4.10+); null when not printed. */
@@ -52,20 +51,17 @@ export interface AllocFailure {
   memsAllowed: string | null;
   /** Reports the kernel's rate limit suppressed just before this one (`warn_alloc: N callbacks suppressed`). */
   suppressedBefore: number;
-  culprit: Culprit;
   memInfoZones: MemInfoZone[] | null;
   /** Page size inferred from the per-order list (its first block size); null without one. */
   pageSizeBytes: number | null;
-  /** How the flags were decoded, when the kernel printed only hex. */
-  flagsNote?: string;
   /** Modules named in the trace, e.g. `nf_conntrack`. */
   traceModules: string[];
   /** 1-based input line of the report's first line. */
   line: number;
 }
 
-export interface FailureLog {
-  failures: AllocFailure[];
+export interface ParsedFailureReports {
+  failures: FailureReport[];
   /** Sum of all allocation-failure `callbacks suppressed` counts seen. */
   suppressedTotal: number;
 }
@@ -258,53 +254,27 @@ function readOrderLine(
   return { node, zone, free, typesByOrder, blockKb };
 }
 
-function finish(d: Draft): AllocFailure {
-  let flags: string[];
-  let flagsSource: AllocFailure['flagsSource'];
-  let flagsNote: string | undefined;
-  if (d.printedFlags !== null) {
-    flags = d.printedFlags.split('|').filter((name) => name !== '');
-    flagsSource = 'kernel';
-  } else {
-    const decoded = decodeGfp(parseInt(d.mode, 16), d.kernel);
-    flags = decoded.flags;
-    flagsSource = decoded.source;
-    flagsNote = decoded.note;
-  }
-  const memInfoZones = d.memInfoZones.length > 0 ? d.memInfoZones : null;
-  const { cause, culprit } = explainFailure({
-    kind: d.kind,
-    order: d.order,
-    trace: d.trace,
-    traceModules: d.traceModules,
-    kernel: d.kernel,
-    memInfoZones,
-  });
-  const failure: AllocFailure = {
+function finish(d: Draft): FailureReport {
+  return {
     time: d.time,
     process: d.process,
     pid: d.pid,
     order: d.order,
     mode: d.mode,
-    flags,
-    flagsSource,
+    printedFlags: d.printedFlags === null ? null : d.printedFlags.split('|').filter((name) => name !== ''),
     kernel: d.kernel,
     trace: d.trace,
-    cause,
     zones: d.zones.length > 0 ? d.zones : null,
     kind: d.kind,
     nodemask: d.nodemask,
     cpuset: d.cpuset,
     memsAllowed: d.memsAllowed,
     suppressedBefore: d.suppressedBefore,
-    culprit,
-    memInfoZones,
+    memInfoZones: d.memInfoZones.length > 0 ? d.memInfoZones : null,
     pageSizeBytes: d.pageSizeBytes,
     traceModules: d.traceModules,
     line: d.line,
   };
-  if (flagsNote !== undefined) failure.flagsNote = flagsNote;
-  return failure;
 }
 
 /**
@@ -312,7 +282,7 @@ function finish(d: Draft): AllocFailure {
  * assembles each from its header, dump_stack banner, call trace and Mem-Info, even when other messages, or the
  * lines of a second report, come in between. Odd lines are reported as problems; the function never throws.
  */
-export function parseAllocFailures(lines: string[], file = 'kmsg'): Parsed<FailureLog> {
+export function parseAllocFailures(lines: string[], file = 'kmsg'): Parsed<ParsedFailureReports> {
   const problems: Problem[] = [];
   const drafts: Draft[] = [];
   // Banners waiting for their `Call Trace:` line, oldest first; null for a dump that is not a report's.

@@ -6,7 +6,7 @@ import type { RawFrame } from '../model/raw-frame.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import { buildSnapshot } from '../analyze/build-snapshot.js';
 import { counterRates, trendCounterNames } from '../analyze/rates.js';
-import type { AllocFailure } from '../parse/alloc-failure.js';
+import type { AllocFailure } from '../analyze/enrich-failure.js';
 import { appendToFailureLog, EMPTY_FAILURE_LOG, failureLogOf, type FailureLog } from './failure-log.js';
 import { appendHistory, zoneId, type HistoryPoint } from './history.js';
 import type { SlabSortKey } from './slab-sort.js';

@@ -1,6 +1,7 @@
 // The kernel log kept for allocation-failure reports, re-read incrementally: only the recent tail is parsed
 // again when lines arrive, so a chatty kernel log does not cost a full parse every tick.
-import { parseAllocFailures, type AllocFailure } from '../parse/alloc-failure.js';
+import { enrichFailures, type AllocFailure } from '../analyze/enrich-failure.js';
+import { parseAllocFailures } from '../parse/alloc-failure.js';
 
 export interface FailureLog {
   lines: string[];
@@ -32,7 +33,7 @@ export function appendToFailureLog(
   const settled = log.failures
     .map((failure) => ({ ...failure, line: failure.line - dropped }))
     .filter((failure) => failure.line - 1 < windowStart);
-  const parsed = parseAllocFailures(lines.slice(windowStart), 'kernel log').value;
+  const parsed = enrichFailures(parseAllocFailures(lines.slice(windowStart), 'kernel log')).value;
   const fresh = parsed.failures.map((failure) => ({ ...failure, line: failure.line + windowStart }));
   const failures = [...settled, ...fresh].slice(-FAILURE_LIMIT);
   const settledSuppressed = settled.reduce((sum, failure) => sum + failure.suppressedBefore, 0);
@@ -42,6 +43,6 @@ export function appendToFailureLog(
 /** Replaces the log (replay: all lines up to the current frame) with one full parse. */
 export function failureLogOf(lines: readonly string[], limit = LOG_LINE_LIMIT): FailureLog {
   const kept = lines.length > limit ? lines.slice(lines.length - limit) : [...lines];
-  const parsed = parseAllocFailures(kept, 'kernel log').value;
+  const parsed = enrichFailures(parseAllocFailures(kept, 'kernel log')).value;
   return { lines: kept, failures: parsed.failures.slice(-FAILURE_LIMIT), suppressed: parsed.suppressedTotal };
 }

@@ -2,7 +2,7 @@
 import { diagnoseSnapshot } from '../analyze/diagnose-snapshot.js';
 import type { Diagnosis } from '../analyze/diagnosis.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
-import type { AllocFailure } from '../parse/alloc-failure.js';
+import type { AllocFailure } from '../analyze/enrich-failure.js';
 import { selectShownFailures, targetOrderOf, type FragtopState } from './create-store.js';
 
 /** Advice of the most recent failure whose allocation site is known, for the banner. */

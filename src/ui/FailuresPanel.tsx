@@ -1,6 +1,6 @@
 // The most recent kernel allocation failures: what failed, why, and where; newest first.
 import { Box, Text } from 'ink';
-import type { AllocFailure } from '../parse/alloc-failure.js';
+import type { AllocFailure } from '../analyze/enrich-failure.js';
 import { SectionTitle } from './SectionTitle.js';
 import { failureExplanation, failureSummary } from './failure-text.js';
 import { useDisplay } from './StoreContext.js';

@@ -1,5 +1,5 @@
 // The full decoded failure report as lines of text: header, flags, cause, culprit, Mem-Info free blocks, trace.
-import type { AllocFailure } from '../parse/alloc-failure.js';
+import type { AllocFailure } from '../analyze/enrich-failure.js';
 import { blockLabel, humanCount, padLeft, padRight } from './format.js';
 import { failureTime } from './failure-text.js';
 

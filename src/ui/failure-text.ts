@@ -1,5 +1,5 @@
 // Short text forms of an allocation-failure report, shared by the panel, the detail view and `snapshot`.
-import type { AllocFailure } from '../parse/alloc-failure.js';
+import type { AllocFailure } from '../analyze/enrich-failure.js';
 import { blockLabel, clockTime } from './format.js';
 
 /** `[12345.678]` for seconds since boot, local HH:MM:SS for dated lines, `-` when the line had no time. */

@@ -1,7 +1,12 @@
+// Tests reading allocation-failure and OOM reports from kernel logs in every supported form, decoded and explained.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { parseAllocFailures, type AllocFailure } from '../../src/parse/alloc-failure.js';
+import { enrichFailures, type AllocFailure } from '../../src/analyze/enrich-failure.js';
+import { parseAllocFailures as parseReports } from '../../src/parse/alloc-failure.js';
+
+/** Reports as the screen gets them: parsed, then decoded and explained. */
+const parseAllocFailures = (input: string[], file?: string) => enrichFailures(parseReports(input, file));
 
 function lines(text: string): string[] {
   const out = text.split('\n');

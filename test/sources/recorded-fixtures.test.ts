@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../src/analyze/build-snapshot.js';
+import { enrichFailures } from '../../src/analyze/enrich-failure.js';
 import { parseAllocFailures } from '../../src/parse/alloc-failure.js';
 import { parseBuddyInfo } from '../../src/parse/buddyinfo.js';
 import { parseSlabInfo } from '../../src/parse/slabinfo.js';
@@ -144,7 +145,7 @@ describe('fixtures/recordings', () => {
         expect(
           kubelet.some((line) => line.includes('E1112 15:15:42') && line.includes('RunPodSandbox')),
         ).toBe(true);
-        const failures = parseAllocFailures(lines).value.failures;
+        const failures = enrichFailures(parseAllocFailures(lines)).value.failures;
         expect(failures.map((f) => [f.kind, f.order, f.mode])).toEqual([
           ['page-allocation-failure', 6, '0x10c0d0'],
         ]);

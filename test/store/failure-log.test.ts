@@ -1,5 +1,7 @@
+// Tests the incremental failure log: appending lines gives the same reports as one full parse.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { enrichFailures } from '../../src/analyze/enrich-failure.js';
 import { parseAllocFailures } from '../../src/parse/alloc-failure.js';
 import { appendToFailureLog, EMPTY_FAILURE_LOG, REPARSE_WINDOW } from '../../src/store/failure-log.js';
 import { fixturePath } from '../helpers/frames.js';
@@ -16,7 +18,7 @@ describe('incremental failure log', () => {
     const lines = [...chatter(50, 'a'), ...report, ...chatter(30, 'b'), ...report];
     let log = EMPTY_FAILURE_LOG;
     for (const line of lines) log = appendToFailureLog(log, [line]);
-    const whole = parseAllocFailures(lines, 'kernel log').value;
+    const whole = enrichFailures(parseAllocFailures(lines, 'kernel log')).value;
     expect(log.failures).toEqual(whole.failures);
     expect(log.suppressed).toBe(whole.suppressedTotal);
     expect(log.failures).toHaveLength(2);
