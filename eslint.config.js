@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { LAYERS, restrictionsFor } from './scripts/layers.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'fixtures/'] },
@@ -11,4 +12,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // The layers run one way: a wrong-way import fails the lint, and so `npm test`.
+  ...LAYERS.map((folder) => ({
+    files: [`src/${folder}/**/*.{ts,tsx}`],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', restrictionsFor(folder)] },
+  })),
 );

@@ -5,8 +5,8 @@ import { startSampler } from '../sources/sampler.js';
 import { createFragtopStore } from '../store/create-store.js';
 import type { Options } from './parse-args.js';
 import { kernelLogFor } from './kernel-log-for.js';
-import { createLiveRecorder } from './live-recorder.js';
-import { createRemediationController } from './remediation-controller.js';
+import { createLiveRecorder } from '../controllers/live-recorder.js';
+import { createRemediationController } from '../controllers/remediation-controller.js';
 import { hasTerminal, NO_TERMINAL_MESSAGE } from './terminal.js';
 
 export async function runLive(options: Options): Promise<number> {

@@ -1,4 +1,5 @@
 // `fragtop record`: captures frames (with the kernel-log lines that arrived) into a recording file, without a UI.
+import { defaultRecordingName } from '../sources/recording-name.js';
 import { resolve } from 'node:path';
 import type { RawFrame } from '../model/raw-frame.js';
 import { ProcSource } from '../sources/proc-source.js';
@@ -18,25 +19,14 @@ const MAX_CATCH_UP_MS = 1000;
 /** Repaint the progress line at most this often when frames come fast. */
 const PROGRESS_EVERY_MS = 200;
 
-function pad2(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-/** `fragtop-<host>-<YYYYMMDD-HHMMSS>.ftr`, local time, in the current directory. */
-export function defaultRecordingName(host: string | null, startMs: number): string {
-  const d = new Date(startMs);
-  const stamp =
-    `${d.getFullYear()}${pad2(d.getMonth() + 1)}${pad2(d.getDate())}-` +
-    `${pad2(d.getHours())}${pad2(d.getMinutes())}${pad2(d.getSeconds())}`;
-  // A host name could hold a slash or a space; keep the file name plain.
-  const safeHost = (host ?? 'unknown').replace(/[^A-Za-z0-9._-]/g, '_') || 'unknown';
-  return `fragtop-${safeHost}-${stamp}.ftr`;
-}
-
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
 }
 
 function formatElapsed(ms: number): string {

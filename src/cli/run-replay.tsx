@@ -1,6 +1,6 @@
 // `fragtop replay FILE` and `fragtop demo`: the live screen over a recording, with seek, step and speed.
 import { fileURLToPath } from 'node:url';
-import { createReplayPlayer } from '../sources/replay-player.js';
+import { createReplayPlayer } from '../controllers/replay-player.js';
 import { createFragtopStore, type Mode } from '../store/create-store.js';
 import { parseJumpTime } from './jump-time.js';
 import { openRecordingOrExplain } from './recording-open.js';

@@ -1,8 +1,8 @@
 // Runs the Ink screen for a store: alternate screen in, and back out on q, Ctrl-C, SIGTERM, SIGHUP and crashes.
 import { render } from 'ink';
-import type { ReplayPlayer } from '../sources/replay-player.js';
-import type { LiveRecorder } from './live-recorder.js';
-import type { RemediationController } from './remediation-controller.js';
+import type { ReplayPlayer } from '../controllers/replay-player.js';
+import type { LiveRecorder } from '../controllers/live-recorder.js';
+import type { RemediationController } from '../controllers/remediation-controller.js';
 import type { FragtopStore } from '../store/create-store.js';
 import { App } from '../ui/App.js';
 import { FragtopProvider } from '../ui/StoreContext.js';

@@ -1,8 +1,8 @@
 // The plain-text form of `fragtop snapshot`: the screen's content without a terminal, for pipes and tickets.
-import { bannerLines, headerText } from '../ui/screen-text.js';
-import { failureExplanation, failureSummary } from '../ui/failure-text.js';
-import { slabHeader, slabLine } from '../ui/slab-layout.js';
-import { countCells, tailCells, zoneColumns, zoneHeader, zoneLabel } from '../ui/zones-layout.js';
+import { bannerLines, headerText } from '../render/screen-text.js';
+import { failureExplanation, failureSummary } from '../render/failure-text.js';
+import { slabHeader, slabLine } from '../render/slab-layout.js';
+import { countCells, tailCells, zoneColumns, zoneHeader, zoneLabel } from '../render/zones-layout.js';
 import type { SnapshotJsonInput } from './snapshot-json.js';
 
 const TEXT_WIDTH = 100;

@@ -1,9 +1,9 @@
 // The whole screen: header, verdict banner, zones, slab caches and failures, footer; never taller than rows - 1.
 import type { ReactElement } from 'react';
 import { Box, Text } from 'ink';
-import type { LiveRecorder } from '../cli/live-recorder.js';
-import type { RemediationController } from '../cli/remediation-controller.js';
-import type { ReplayPlayer } from '../sources/replay-player.js';
+import type { LiveRecorder } from '../controllers/live-recorder.js';
+import type { RemediationController } from '../controllers/remediation-controller.js';
+import type { ReplayPlayer } from '../controllers/replay-player.js';
 import { DialogPanel } from './DialogPanel.js';
 import { ReplayBar } from './ReplayBar.js';
 import {
@@ -18,13 +18,13 @@ import { FailureDetail } from './FailureDetail.js';
 import { FailuresPanel } from './FailuresPanel.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
-import { notesText } from './screen-text.js';
+import { notesText } from '../render/screen-text.js';
 import { HelpScreen } from './HelpScreen.js';
 import { Hotkeys } from './Hotkeys.js';
 import { SlabPanel } from './SlabPanel.js';
 import { useFragtop } from './StoreContext.js';
 import { useTerminalSize } from './use-terminal-size.js';
-import { zoneColumns } from './zones-layout.js';
+import { zoneColumns } from '../render/zones-layout.js';
 import { ZonesPanel, zonesPanelLines } from './ZonesPanel.js';
 
 /** Below this the bottom panels are stacked instead of side by side. */

@@ -2,7 +2,7 @@
 import { Text } from 'ink';
 import type { Diagnosis } from '../analyze/diagnosis.js';
 import { selectDiagnosis } from '../store/select-diagnosis.js';
-import { bannerLines } from './screen-text.js';
+import { bannerLines } from '../render/screen-text.js';
 import { useDisplay, useFragtop } from './StoreContext.js';
 
 export const BANNER_LINES = 2;

@@ -1,6 +1,6 @@
 // The remediation dialog, drawn in place of the panels while it is open.
 import type { Dialog } from '../store/create-store.js';
-import { dialogLines, dialogTitle } from './dialog-lines.js';
+import { dialogLines, dialogTitle } from '../render/dialog-lines.js';
 import { TextPage } from './TextPage.js';
 
 export function DialogPanel({

@@ -1,6 +1,6 @@
 // One failure report in full, selected from the failures list; Esc or Enter goes back.
 import { Text } from 'ink';
-import { failureDetailLines } from './failure-detail-lines.js';
+import { failureDetailLines } from '../render/failure-detail-lines.js';
 import { useFragtop } from './StoreContext.js';
 import { TextPage } from './TextPage.js';
 

@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import type { AllocFailure } from '../analyze/enrich-failure.js';
 import { SectionTitle } from './SectionTitle.js';
-import { failureExplanation, failureSummary } from './failure-text.js';
+import { failureExplanation, failureSummary } from '../render/failure-text.js';
 import { useDisplay } from './StoreContext.js';
 
 export interface FailuresPanelProps {

@@ -1,6 +1,6 @@
 // Top line: host, kernel, page size, memory totals, mode and refresh interval, clock.
 import { Text } from 'ink';
-import { headerText } from './screen-text.js';
+import { headerText } from '../render/screen-text.js';
 import { useDisplay, useFragtop } from './StoreContext.js';
 
 export function Header({ width }: { width: number }) {

@@ -1,7 +1,7 @@
 // The help screen, generated from the key table, plus what the zone columns mean.
 import type { Mode } from '../store/create-store.js';
 import { bindingsFor, type KeyBinding } from './keymap.js';
-import { padRight } from './format.js';
+import { padRight } from '../render/format.js';
 import { TextPage } from './TextPage.js';
 
 const SECTION_TITLES: Record<KeyBinding['section'], string> = {

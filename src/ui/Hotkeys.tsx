@@ -1,9 +1,9 @@
 // Listens for keys and runs the key table (or feeds the open prompt); renders nothing, never re-renders on ticks.
 import { memo } from 'react';
 import { useInput, useStdin, type Key } from 'ink';
-import type { LiveRecorder } from '../cli/live-recorder.js';
-import type { RemediationController } from '../cli/remediation-controller.js';
-import type { ReplayPlayer } from '../sources/replay-player.js';
+import type { LiveRecorder } from '../controllers/live-recorder.js';
+import type { RemediationController } from '../controllers/remediation-controller.js';
+import type { ReplayPlayer } from '../controllers/replay-player.js';
 import { findBinding, type KeyName } from './keymap.js';
 import { useFragtopStore } from './StoreContext.js';
 

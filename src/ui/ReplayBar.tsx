@@ -1,7 +1,7 @@
 // Replay's position bar: play state, speed, frame number, time and a bar; or the open prompt.
 import { Text } from 'ink';
 import type { Prompt, ReplayPosition } from '../store/create-store.js';
-import { clockTime } from './format.js';
+import { clockTime } from '../render/format.js';
 import { useDisplay, useFragtop } from './StoreContext.js';
 
 export function replayBarText(position: ReplayPosition, width: number): string {

@@ -3,8 +3,8 @@ import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { SlabRow } from '../analyze/snapshot-types.js';
 import { SLAB_SORTS, sortSlabs, type SlabSortKey } from '../store/slab-sort.js';
-import { humanBytes } from './format.js';
-import { slabHeader, slabLine } from './slab-layout.js';
+import { humanBytes } from '../render/format.js';
+import { slabHeader, slabLine } from '../render/slab-layout.js';
 import { SectionTitle } from './SectionTitle.js';
 
 export interface SlabPanelProps {

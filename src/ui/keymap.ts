@@ -1,7 +1,7 @@
 // The key table: every hotkey, what it does and where it applies. The help screen is generated from it.
-import type { LiveRecorder } from '../cli/live-recorder.js';
-import type { RemediationController } from '../cli/remediation-controller.js';
-import type { ReplayPlayer } from '../sources/replay-player.js';
+import type { LiveRecorder } from '../controllers/live-recorder.js';
+import type { RemediationController } from '../controllers/remediation-controller.js';
+import type { ReplayPlayer } from '../controllers/replay-player.js';
 import type { FragtopStore, Mode } from '../store/create-store.js';
 import { SLAB_SORTS } from '../store/slab-sort.js';
 

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROC_FILES, PROC_PATHS } from '../../src/model/raw-frame.js';
 import { defaultOptions, type Options } from '../../src/cli/parse-args.js';
-import { defaultRecordingName, runRecord } from '../../src/cli/run-record.js';
+import { runRecord } from '../../src/cli/run-record.js';
+import { defaultRecordingName } from '../../src/sources/recording-name.js';
 import { openRecording } from '../../src/sources/recording-reader.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRemediationController } from '../../src/cli/remediation-controller.js';
+import { createRemediationController } from '../../src/controllers/remediation-controller.js';
 import { createFragtopStore, type Mode } from '../../src/store/create-store.js';
 import { App } from '../../src/ui/App.js';
 import { FragtopProvider } from '../../src/ui/StoreContext.js';

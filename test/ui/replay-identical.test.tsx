@@ -8,7 +8,7 @@ import type { RawFrame } from '../../src/model/raw-frame.js';
 import { ProcSource } from '../../src/sources/proc-source.js';
 import { openRecording } from '../../src/sources/recording-reader.js';
 import { openRecordingWriter } from '../../src/sources/recording-writer.js';
-import { createReplayPlayer } from '../../src/sources/replay-player.js';
+import { createReplayPlayer } from '../../src/controllers/replay-player.js';
 import { createFragtopStore, type FragtopStore } from '../../src/store/create-store.js';
 import { App } from '../../src/ui/App.js';
 import { FragtopProvider } from '../../src/ui/StoreContext.js';

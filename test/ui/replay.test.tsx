@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { render } from 'ink-testing-library';
 import { openRecording, type Recording } from '../../src/sources/recording-reader.js';
-import { createReplayPlayer, type ReplayPlayer } from '../../src/sources/replay-player.js';
+import { createReplayPlayer, type ReplayPlayer } from '../../src/controllers/replay-player.js';
 import { createFragtopStore } from '../../src/store/create-store.js';
 import { App } from '../../src/ui/App.js';
 import { FragtopProvider } from '../../src/ui/StoreContext.js';

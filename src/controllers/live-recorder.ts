@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { RawFrame } from '../model/raw-frame.js';
 import { openRecordingWriter, type RecordingWriter } from '../sources/recording-writer.js';
 import type { FragtopStore } from '../store/create-store.js';
-import { defaultRecordingName } from './run-record.js';
+import { defaultRecordingName } from '../sources/recording-name.js';
 
 export interface LiveRecorder {
   toggle(): void;

@@ -1,6 +1,6 @@
 // Plays a recording into the store: one frame per step at the recorded pace times a speed; seek, step, jump.
 import type { FragtopStore } from '../store/create-store.js';
-import type { Recording } from './recording-reader.js';
+import type { Recording } from '../sources/recording-reader.js';
 
 export const REPLAY_SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64] as const;
 /** Frames replayed before the target of a jump, to rebuild the trend sparklines (about 60 ms of work). */

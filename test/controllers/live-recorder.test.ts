@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createLiveRecorder } from '../../src/cli/live-recorder.js';
+import { createLiveRecorder } from '../../src/controllers/live-recorder.js';
 import { openRecording } from '../../src/sources/recording-reader.js';
 import { createFragtopStore } from '../../src/store/create-store.js';
 import { fixtureFrame } from '../helpers/frames.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockLabel, humanBytes, humanCount, padLeft, padRight, shareBar } from '../../src/ui/format.js';
+import { blockLabel, humanBytes, humanCount, padLeft, padRight, shareBar } from '../../src/render/format.js';
 
 describe('screen formatting', () => {
   it('names block sizes from the page size and order', () => {
