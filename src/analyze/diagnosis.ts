@@ -8,9 +8,14 @@ import type {
   ZoneInfoZone,
   ZoneKey,
 } from '../parse/types.js';
-import { contigPageInfo, fragmentationIndex, toDebugfs, unusableIndex } from './fragmentation-index.js';
+import { contigPageInfo, fragmentationIndex, unusableIndex } from './fragmentation-index.js';
 import { highAtomicFreePages, migrateTypesByZone, usableFreeBlocksByOrder } from './migrate-types.js';
-import { canAllocate, watermarkAlgorithm, type CanAllocateInput } from './watermark-check.js';
+import {
+  canAllocate,
+  watermarkAlgorithm,
+  type CanAllocateInput,
+  type WatermarkAlgorithm,
+} from './watermark-check.js';
 
 /** vm.extfrag_threshold's default: compaction treats a fragmentation index above it as fragmentation. */
 export const EXTFRAG_THRESHOLD = 500;
@@ -61,11 +66,43 @@ export interface ZoneDiagnosis extends ZoneKey {
   cause: 'fragmentation' | 'low-memory' | null;
 }
 
+/** Why the verdict is what it is, with the numbers a sentence needs (render/diagnosis-text says it). */
+export type DiagnosisReason =
+  | { kind: 'no-zones' }
+  | { kind: 'no-eligible-zone'; requestZone: string }
+  | { kind: 'order-missing'; largestOrder: number }
+  | { kind: 'ok' }
+  | { kind: 'watermarks-unknown'; zones: ZoneKey[] }
+  | { kind: 'none-can-serve'; focus: FocusZone | null };
+
+/** The zone that explains a failing verdict best (the largest of the fragmented ones, else of all). */
+export type FocusZone = ZoneKey & { freePages: number; suitableBlocks: number } & (
+    | { why: 'large-blocks-unusable'; algorithm: WatermarkAlgorithm }
+    | { why: 'no-large-block' | 'too-little-free'; fragmentationIndex: number; threshold: number }
+    | { why: 'below-min'; watermarkMinPages: number }
+  );
+
+/** A share of memory worth dropping, in kB as meminfo prints it. */
+export interface DroppablePart {
+  what: 'page-cache' | 'reclaimable-slab';
+  kb: number;
+  share: number;
+}
+
+export type Advice =
+  | { id: 'compact'; order: number }
+  | { id: 'unmovable-pageblocks'; zone: ZoneKey; share: number }
+  | { id: 'drop-caches'; parts: DroppablePart[]; thenCompact: boolean }
+  | { id: 'find-what-holds-memory' }
+  | { id: 'free-memory-meminfo-unknown' }
+  | { id: 'culprit'; text: string };
+
 export interface Diagnosis {
   targetOrder: number;
+  pageSizeBytes: number;
   verdict: Verdict;
-  reason: string;
-  advice: string[];
+  reason: DiagnosisReason;
+  advice: Advice[];
   zonesOk: ZoneKey[];
   /** Σ over eligible zones of Σ_{o≥N} nr_free[o]·2^(o−N). */
   suitableBlocks: number;
@@ -75,21 +112,6 @@ export interface Diagnosis {
 }
 
 const sameZone = (a: ZoneKey, b: ZoneKey): boolean => a.node === b.node && a.zone === b.zone;
-const zoneLabel = (z: ZoneKey): string => `${z.zone}#${z.node}`;
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const shown = value < 10 && unit > 0 ? value.toFixed(1).replace(/\.0$/, '') : String(Math.round(value));
-  return `${shown} ${units[unit]}`;
-}
-
-const formatIndex = (index: number): string => toDebugfs(index).toFixed(3);
 
 /** Protection (lowmem_reserve) a lower zone keeps from requests of class `requestZone`. */
 function lowmemReserve(zone: ZoneInfoZone, all: readonly ZoneInfoZone[], requestZone: string): number {
@@ -145,7 +167,6 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const requestZone = input.requestZone ?? 'Normal';
   const threshold = input.extfragThreshold ?? EXTFRAG_THRESHOLD;
   const algorithm = watermarkAlgorithm(input.kernel);
-  const orderText = `order ${order} (${formatBytes(2 ** order * pageSize)})`;
 
   const zones: ZoneDiagnosis[] = input.buddy.map((buddy) => {
     const free = buddy.freeBlocksByOrder;
@@ -187,8 +208,9 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const zonesOk: ZoneKey[] = serving.map((z) => ({ node: z.node, zone: z.zone }));
   // Blocks in a zone that fails the check (a DMA zone behind its lowmem reserve) are no room for the request.
   const servableBlocks = serving.reduce((sum, z) => sum + z.suitableBlocks, 0);
-  const result = (verdict: Verdict, reason: string, advice: string[]): Diagnosis => ({
+  const result = (verdict: Verdict, reason: DiagnosisReason, advice: Advice[] = []): Diagnosis => ({
     targetOrder: order,
+    pageSizeBytes: pageSize,
     verdict,
     reason,
     advice,
@@ -198,35 +220,21 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     zones,
   });
 
-  if (eligible.length === 0) {
-    const why = zones.length === 0 ? 'no buddyinfo zones' : `no zone at or below ${requestZone}`;
-    return result('unknown', `Cannot judge ${orderText}: ${why}.`, []);
-  }
+  if (eligible.length === 0)
+    return result(
+      'unknown',
+      zones.length === 0 ? { kind: 'no-zones' } : { kind: 'no-eligible-zone', requestZone },
+    );
   const orderCount = Math.max(...input.buddy.map((zone) => zone.freeBlocksByOrder.length));
-  if (order >= orderCount)
-    // No compaction can build a block the allocator does not have: not fragmentation, a request that cannot exist.
-    return result(
-      'unknown',
-      `This kernel has no order ${order}: its largest blocks are order ${orderCount - 1}.`,
-      [],
-    );
-  if (zonesOk.length > 0) {
-    const names = zonesOk.map(zoneLabel).join(', ');
-    return result(
-      'ok',
-      `${cap(orderText)} can be served by ${names}: room for ${servableBlocks} order-${order} blocks.`,
-      [],
-    );
-  }
+  // No compaction can build a block the allocator does not have: not fragmentation, a request that cannot exist.
+  if (order >= orderCount) return result('unknown', { kind: 'order-missing', largestOrder: orderCount - 1 });
+  if (zonesOk.length > 0) return result('ok', { kind: 'ok' });
   const unknown = eligible.filter((z) => z.canAllocate === null);
-  if (unknown.length > 0) {
-    const names = unknown.map(zoneLabel).join(', ');
-    return result(
-      'unknown',
-      `Room for ${suitableBlocks} order-${order} blocks (${names}), but without zoneinfo watermarks the check cannot run.`,
-      [],
-    );
-  }
+  if (unknown.length > 0)
+    return result('unknown', {
+      kind: 'watermarks-unknown',
+      zones: unknown.map((z) => ({ node: z.node, zone: z.zone })),
+    });
 
   const largest = (list: ZoneDiagnosis[]): ZoneDiagnosis | undefined =>
     list.reduce<ZoneDiagnosis | undefined>(
@@ -236,32 +244,34 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const fragmented = eligible.filter((z) => z.cause === 'fragmentation');
   const verdict: Verdict = fragmented.length > 0 ? 'fragmentation' : 'low-memory';
   const focus = largest(fragmented.length > 0 ? fragmented : eligible);
-  const freeText = (z: ZoneDiagnosis): string => formatBytes(z.freePages * pageSize);
-
-  let detail = '';
-  if (focus !== undefined) {
-    const label = zoneLabel(focus);
-    const zi = input.zoneinfo?.find((z) => sameZone(z, focus));
-    if (verdict === 'fragmentation' && focus.suitableBlocks > 0) {
-      detail =
-        algorithm === 'pre-4.4'
-          ? `${label} has ${freeText(focus)} free and ${focus.suitableBlocks} blocks of order ≥ ${order}, but too little of its free memory sits in large blocks for the pre-4.4 watermark check.`
-          : `${label} has ${freeText(focus)} free and ${focus.suitableBlocks} blocks of order ≥ ${order}, but none on a list an ordinary allocation may use (they are HighAtomic or CMA).`;
-    } else if (verdict === 'fragmentation') {
-      detail = `${label} has ${freeText(focus)} free but no block of order ≥ ${order}; fragmentation index ${formatIndex(focus.fragmentationIndex)} ≥ ${formatIndex(threshold)}.`;
-    } else if (focus.belowMin === true && zi?.watermarkMinPages !== undefined && zi.pagesFree !== undefined) {
-      detail = `${label} has ${formatBytes(zi.pagesFree * pageSize)} free, at or below its min watermark of ${formatBytes(zi.watermarkMinPages * pageSize)}.`;
-    } else {
-      detail = `${label} has ${freeText(focus)} free; fragmentation index ${formatIndex(focus.fragmentationIndex)} < ${formatIndex(threshold)}: too little free memory, not fragmentation.`;
-    }
-  }
-  const head = verdict === 'fragmentation' ? 'fragmentation' : 'low memory';
-  const reason = `No zone can serve ${orderText} (${head}). ${detail}`.trim();
-  return result(verdict, reason, advise(input, verdict, fragmented, order));
+  return result(
+    verdict,
+    { kind: 'none-can-serve', focus: focus ? focusOf(focus, verdict, input, algorithm, threshold) : null },
+    advise(input, verdict, fragmented, order),
+  );
 }
 
-function cap(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+function focusOf(
+  focus: ZoneDiagnosis,
+  verdict: Verdict,
+  input: DiagnoseInput,
+  algorithm: WatermarkAlgorithm,
+  threshold: number,
+): FocusZone {
+  const base = {
+    node: focus.node,
+    zone: focus.zone,
+    freePages: focus.freePages,
+    suitableBlocks: focus.suitableBlocks,
+  };
+  const index = { fragmentationIndex: focus.fragmentationIndex, threshold };
+  const zi = input.zoneinfo?.find((z) => sameZone(z, focus));
+  if (verdict === 'fragmentation' && focus.suitableBlocks > 0)
+    return { ...base, why: 'large-blocks-unusable', algorithm };
+  if (verdict === 'fragmentation') return { ...base, why: 'no-large-block', ...index };
+  if (focus.belowMin === true && zi?.watermarkMinPages !== undefined && zi.pagesFree !== undefined)
+    return { ...base, freePages: zi.pagesFree, why: 'below-min', watermarkMinPages: zi.watermarkMinPages };
+  return { ...base, why: 'too-little-free', ...index };
 }
 
 function advise(
@@ -269,8 +279,8 @@ function advise(
   verdict: Verdict,
   fragmented: ZoneDiagnosis[],
   order: number,
-): string[] {
-  const advice: string[] = [];
+): Advice[] {
+  const advice: Advice[] = [];
   const mem = input.meminfo ?? {};
   const totalKb = mem['MemTotal'];
   // Shmem is counted in Cached but dropping caches cannot free it.
@@ -278,44 +288,29 @@ function advise(
   const slabKb = mem['SReclaimable'];
   const share = (kb: number | undefined): number =>
     kb !== undefined && totalKb !== undefined && totalKb > 0 ? kb / totalKb : 0;
-  const bigParts: string[] = [];
+  const parts: DroppablePart[] = [];
   if (share(cacheKb) >= CACHE_SHARE_ADVICE && cacheKb !== undefined)
-    bigParts.push(
-      `page cache ${formatBytes(cacheKb * 1024)} (${Math.round(share(cacheKb) * 100)}% of memory)`,
-    );
+    parts.push({ what: 'page-cache', kb: cacheKb, share: share(cacheKb) });
   if (share(slabKb) >= CACHE_SHARE_ADVICE && slabKb !== undefined)
-    bigParts.push(`reclaimable slab ${formatBytes(slabKb * 1024)} (${Math.round(share(slabKb) * 100)}%)`);
-  const drop =
-    bigParts.length > 0
-      ? `Drop caches (sync; echo 3 > /proc/sys/vm/drop_caches): ${bigParts.join(' and ')} can be freed.`
-      : undefined;
+    parts.push({ what: 'reclaimable-slab', kb: slabKb, share: share(slabKb) });
 
   if (verdict === 'fragmentation') {
-    advice.push(
-      `Compact memory first (echo 1 > /proc/sys/vm/compact_memory) to merge free pages into order-${order} blocks.`,
-    );
+    advice.push({ id: 'compact', order });
     const blockRows = input.pagetypeBlocks ?? [];
     if (blockRows.length > 0) {
       for (const mt of migrateTypesByZone(input.pagetypeFree ?? [], blockRows, order)) {
-        if (mt.unmovableWarning && mt.unmovableShare !== null && fragmented.some((z) => sameZone(z, mt))) {
-          advice.push(
-            `${zoneLabel(mt)}: ${Math.round(mt.unmovableShare * 100)}% of pageblocks are Unmovable or Reclaimable, so compaction may not help much.`,
-          );
-        }
+        if (mt.unmovableWarning && mt.unmovableShare !== null && fragmented.some((z) => sameZone(z, mt)))
+          advice.push({
+            id: 'unmovable-pageblocks',
+            zone: { node: mt.node, zone: mt.zone },
+            share: mt.unmovableShare,
+          });
       }
     }
-    if (drop) advice.push(`${drop} Then compact again.`);
-  } else {
-    if (drop) advice.push(drop);
-    else if (totalKb !== undefined && cacheKb !== undefined)
-      advice.push(
-        'Little memory is cache: find what holds it (processes, slab caches) and free or limit it.',
-      );
-    else
-      advice.push(
-        'Free memory: drop caches or stop what holds it (meminfo was not available to tell which).',
-      );
-  }
-  if (input.culpritAdvice) advice.push(input.culpritAdvice);
+    if (parts.length > 0) advice.push({ id: 'drop-caches', parts, thenCompact: true });
+  } else if (parts.length > 0) advice.push({ id: 'drop-caches', parts, thenCompact: false });
+  else if (totalKb !== undefined && cacheKb !== undefined) advice.push({ id: 'find-what-holds-memory' });
+  else advice.push({ id: 'free-memory-meminfo-unknown' });
+  if (input.culpritAdvice) advice.push({ id: 'culprit', text: input.culpritAdvice });
   return advice;
 }

@@ -1,7 +1,7 @@
 // `fragtop guard`: a headless watcher that compacts or drops caches when order-N blocks run low, and logs why.
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { performRemediation } from '../actions/perform-remediation.js';
+import { performRemediation } from '../controllers/perform-remediation.js';
 import {
   actionLabel,
   parseRemediationAction,

@@ -1,4 +1,5 @@
 // `fragtop record`: captures frames (with the kernel-log lines that arrived) into a recording file, without a UI.
+import { formatBytes } from '../render/format.js';
 import { defaultRecordingName } from '../sources/recording-name.js';
 import { resolve } from 'node:path';
 import type { RawFrame } from '../model/raw-frame.js';
@@ -19,11 +20,9 @@ const MAX_CATCH_UP_MS = 1000;
 /** Repaint the progress line at most this often when frames come fast. */
 const PROGRESS_EVERY_MS = 200;
 
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-}
+/** Progress in KiB and MiB with one decimal, so the line grows steadily instead of jumping units. */
+const progressBytes = (bytes: number): string =>
+  formatBytes(bytes, { units: 'iec', decimals: 'one', maxUnit: 'M' });
 
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
@@ -119,8 +118,8 @@ export async function runRecord(options: Options, io: RecordIo): Promise<number>
     let paintedMs = 0;
     const progress = (final: boolean): string => {
       const { frames, bytes } = writer?.stats() ?? { frames: 0, bytes: 0 };
-      const perFrame = frames > 0 ? `, ${formatBytes(Math.round(bytes / frames))} a frame` : '';
-      return `${final ? 'wrote' : 'recording'} ${frames} frames (${formatBytes(bytes)}${perFrame}) in ${formatElapsed(Date.now() - startMs)} to ${path}`;
+      const perFrame = frames > 0 ? `, ${progressBytes(Math.round(bytes / frames))} a frame` : '';
+      return `${final ? 'wrote' : 'recording'} ${frames} frames (${progressBytes(bytes)}${perFrame}) in ${formatElapsed(Date.now() - startMs)} to ${path}`;
     };
     const paint = (): void => {
       paintedMs = Date.now();

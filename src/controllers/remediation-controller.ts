@@ -1,5 +1,5 @@
 // Drives the compact / drop-caches dialog of the live screen: choose, confirm with y, run once, show the effect.
-import { performRemediation } from '../actions/perform-remediation.js';
+import { performRemediation } from './perform-remediation.js';
 import { remediationTarget, type RemediationAction, type RemediationRoots } from '../actions/remediation.js';
 import { usableBlocks } from '../analyze/remediation-effect.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';

@@ -3,6 +3,7 @@
 import { diagnoseSnapshot } from '../analyze/diagnose-snapshot.js';
 import { usableBlocks } from '../analyze/remediation-effect.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
+import { reasonText } from '../render/diagnosis-text.js';
 
 export interface CheckResult {
   exitCode: 0 | 1 | 2;
@@ -26,7 +27,7 @@ export function checkSnapshot(snapshot: Snapshot, order: number, minBlocks: numb
     );
   const usable = usableBlocks(snapshot, order);
   const diagnosis = diagnoseSnapshot(snapshot, order);
-  const why = diagnosis?.reason ?? '';
+  const why = diagnosis ? reasonText(diagnosis) : '';
   if (usable >= minBlocks)
     return finish(0, `ok: ${usable} order-${order} blocks available (at least ${minBlocks} wanted)`);
   return finish(1, `order-${order} blocks ${usable} < ${minBlocks}: ${why}`);

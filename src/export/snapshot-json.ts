@@ -2,6 +2,7 @@
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import type { Diagnosis } from '../analyze/diagnosis.js';
 import type { AllocFailure } from '../analyze/enrich-failure.js';
+import { adviceTexts, reasonText } from '../render/diagnosis-text.js';
 
 export interface SnapshotJsonInput {
   snapshot: Snapshot;
@@ -61,8 +62,19 @@ export function snapshotJson(input: SnapshotJsonInput): Record<string, unknown> 
     })),
     failures: input.failures,
     suppressedFailures: input.suppressedFailures,
-    diagnosis: input.diagnosis,
+    diagnosis: input.diagnosis && diagnosisJson(input.diagnosis),
     rates: input.rates,
     problems,
+  };
+}
+
+/** `reason` and `advice` stay sentences (the contract); the data behind them comes beside, for scripts. */
+function diagnosisJson(diagnosis: Diagnosis): Record<string, unknown> {
+  return {
+    ...diagnosis,
+    reason: reasonText(diagnosis),
+    advice: adviceTexts(diagnosis),
+    reasonData: diagnosis.reason,
+    adviceData: diagnosis.advice,
   };
 }

@@ -1,18 +1,43 @@
 // Human-sized numbers and fixed-width cells for the screen; pure so the text output can share them.
 
-const BYTE_UNITS = ['B', 'K', 'M', 'G', 'T', 'P'];
+const BYTE_UNITS = ['B', 'K', 'M', 'G', 'T', 'P'] as const;
 
-/** 4096 -> "4K", 2097152 -> "2M", 311640*1024 -> "304M"; at most 4 significant characters plus a unit. */
-export function humanBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '-';
-  let value = bytes;
+export interface ByteFormat {
+  /** `4K` (the screen's) or `4 KiB` (sentences). */
+  units?: 'short' | 'iec';
+  /**
+   * Decimals from K up: `auto` one below 10 without a trailing `.0` (1.5K, 2K, 15K); `one-below-10` keeps it
+   * (1.0K, 15K); `one` always (15.0 KiB).
+   */
+  decimals?: 'auto' | 'one-below-10' | 'one';
+  /** The largest unit used (a progress line in MiB). */
+  maxUnit?: (typeof BYTE_UNITS)[number];
+}
+
+/** The one byte formatter: 4096 -> "4K", 311640*1024 -> "304M", -1G -> "-1G"; see ByteFormat for the variants. */
+export function formatBytes(bytes: number, format: ByteFormat = {}): string {
+  const { units = 'short', decimals = 'auto', maxUnit = 'P' } = format;
+  const last = BYTE_UNITS.indexOf(maxUnit);
+  let value = Math.abs(bytes);
   let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < BYTE_UNITS.length - 1) {
+  while (value >= 1024 && unit < last) {
     value /= 1024;
     unit += 1;
   }
-  const digits = unit === 0 || value >= 100 || Number.isInteger(value) ? 0 : value >= 10 ? 0 : 1;
-  return `${value.toFixed(digits).replace(/\.0$/, '')}${BYTE_UNITS[unit]}`;
+  let shown: string;
+  if (unit === 0) shown = String(Math.round(value));
+  else if (decimals === 'one' || value < 10) shown = value.toFixed(1);
+  else shown = String(Math.round(value));
+  if (decimals === 'auto') shown = shown.replace(/\.0$/, '');
+  const name = BYTE_UNITS[unit]!;
+  const suffix = units === 'short' ? name : name === 'B' ? ' B' : ` ${name}iB`;
+  return `${bytes < 0 && shown !== '0' ? '-' : ''}${shown}${suffix}`;
+}
+
+/** Bytes on the screen, `-` when unknown: 4096 -> "4K", 2097152 -> "2M", 311640*1024 -> "304M". */
+export function humanBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '-';
+  return formatBytes(bytes);
 }
 
 /** Block size of an order: page size x 2^order, e.g. "4K" ... "4M", or "64K" ... "512M" with 64 KiB pages. */

@@ -1,5 +1,6 @@
 // Pure text of the header, notes and verdict banner, shared by the screen and `snapshot`'s text form.
 import type { Diagnosis } from '../analyze/diagnosis.js';
+import { adviceTexts, reasonText } from './diagnosis-text.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import type { FragtopState } from '../store/create-store.js';
 import { clockTime, durationLabel, humanBytes } from './format.js';
@@ -41,5 +42,8 @@ export function bannerLines(diagnosis: Diagnosis | null, snapshot: Snapshot | nu
     return [`NO VERDICT: ${why}`, 'is --proc-root a proc directory (for a debug pod, /host/proc)?'];
   }
   const verdict = diagnosis.verdict === 'ok' ? 'OK' : diagnosis.verdict.toUpperCase();
-  return [`ORDER ${diagnosis.targetOrder} ${verdict}: ${diagnosis.reason}`, diagnosis.advice.join(' ')];
+  return [
+    `ORDER ${diagnosis.targetOrder} ${verdict}: ${reasonText(diagnosis)}`,
+    adviceTexts(diagnosis).join(' '),
+  ];
 }

@@ -1,6 +1,6 @@
 // One vanilla store per app instance: the current snapshot, history, kernel-log failures and UI state.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Performed } from '../actions/perform-remediation.js';
+import type { Performed } from '../actions/performed.js';
 import type { RemediationAction, RemediationTarget } from '../actions/remediation.js';
 import type { RawFrame } from '../model/raw-frame.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';

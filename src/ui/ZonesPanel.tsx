@@ -7,7 +7,14 @@ import { sparkline } from '../analyze/sparkline.js';
 import { downsampleMin, type ZoneTrends } from '../store/select-trends.js';
 import { ratesText } from '../render/rates-text.js';
 import { blockLabel, humanCount, padLeft, padRight } from '../render/format.js';
-import { barCells, countCells, tailCells, zoneHeader, zoneLabel, type ZoneColumns } from '../render/zones-layout.js';
+import {
+  barCells,
+  countCells,
+  tailCells,
+  zoneHeader,
+  zoneLabel,
+  type ZoneColumns,
+} from '../render/zones-layout.js';
 import { useDisplay } from './StoreContext.js';
 import { SectionTitle } from './SectionTitle.js';
 

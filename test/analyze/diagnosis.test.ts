@@ -1,7 +1,14 @@
 /// <reference types="vite/client" />
 // Tests for the order-N diagnosis over all zones.
 import { describe, it, expect } from 'vitest';
-import { diagnose } from '../../src/analyze/diagnosis.js';
+import { diagnose as diagnoseData, type DiagnoseInput } from '../../src/analyze/diagnosis.js';
+import { adviceTexts, reasonText } from '../../src/render/diagnosis-text.js';
+
+/** The diagnosis with its reason and advice in words, as the banner, check and JSON show them. */
+function diagnose(input: DiagnoseInput) {
+  const data = diagnoseData(input);
+  return { ...data, reason: reasonText(data), advice: adviceTexts(data) };
+}
 import type { BuddyZone, ZoneInfoZone } from '../../src/parse/types.js';
 import c9Buddy from '../../fixtures/samples/buddyinfo-centos9-5.14-x86-dma-dma32-only.txt?raw';
 import c9Zoneinfo from '../../fixtures/samples/zoneinfo-centos9-5.14-x86-small-vm.txt?raw';

@@ -1,13 +1,10 @@
+// Tests the measured before/after of a remediation and its one-line summary.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { FileRead, ProcFileName, RawFrame } from '../../src/model/raw-frame.js';
 import { buildSnapshot } from '../../src/analyze/build-snapshot.js';
-import {
-  blocksAtOrder,
-  effectSummary,
-  formatBytesShort,
-  remediationEffect,
-} from '../../src/analyze/remediation-effect.js';
+import { blocksAtOrder, remediationEffect } from '../../src/analyze/remediation-effect.js';
+import { effectSummary, formatBytesShort } from '../../src/render/effect-summary.js';
 
 const fixture = (file: string): string =>
   readFileSync(new URL(`../../fixtures/centos7-numa-k8s/proc/${file}`, import.meta.url), 'utf8');

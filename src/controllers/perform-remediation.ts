@@ -1,17 +1,17 @@
 // One remediation from start to end: write, wait for the kernel to settle, measure again, audit.
 // The live screen's hotkeys and the guard both go through here, so they measure and log the same way.
-import type { RemediationEffect } from '../analyze/remediation-effect.js';
-import { effectSummary, remediationEffect } from '../analyze/remediation-effect.js';
+import { remediationEffect } from '../analyze/remediation-effect.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
-import { appendAudit, type AuditOptions, type AuditResult } from './audit-log.js';
+import { appendAudit, type AuditOptions } from '../actions/audit-log.js';
+import type { Performed } from '../actions/performed.js';
 import {
   actionLabel,
   runRemediation,
   type RemediationAction,
   type RemediationDeps,
-  type RemediationOutcome,
   type RemediationRoots,
-} from './remediation.js';
+} from '../actions/remediation.js';
+import { effectSummary } from '../render/effect-summary.js';
 
 export interface PerformOptions {
   action: RemediationAction;
@@ -28,15 +28,6 @@ export interface PerformOptions {
   audit: AuditOptions;
   writeFile?: RemediationDeps['writeFile'];
   sleep?: (ms: number) => Promise<void>;
-}
-
-export interface Performed {
-  label: string;
-  outcome: RemediationOutcome;
-  /** Null when the write failed. */
-  effect: RemediationEffect | null;
-  summary: string | null;
-  audit: AuditResult;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
