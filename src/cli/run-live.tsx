@@ -54,8 +54,7 @@ export async function runLive(options: Options): Promise<number> {
   const { runScreenSession } = await screen;
   return runScreenSession({
     store,
-    remediation,
-    recorder,
+    controllers: { remediation, recorder },
     onStop: async () => {
       // A compaction or drop already written is measured and audited before the process ends.
       await remediation.settled();

@@ -30,12 +30,13 @@ export function parseListenAddress(text: string): { host: string | undefined; po
 
 async function exposition(store: FragtopStore): Promise<string | null> {
   const state = store.getState();
-  if (!state.latest) return null;
+  const { latest, failureLog } = state.sample;
+  if (!latest) return null;
   return prometheusText({
-    snapshot: state.latest,
+    snapshot: latest,
     diagnosis: selectDiagnosis(state),
-    failures: state.failures,
-    suppressedFailures: state.suppressedFailures,
+    failures: failureLog.failures,
+    suppressedFailures: failureLog.suppressed,
   });
 }
 

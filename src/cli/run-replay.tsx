@@ -54,7 +54,7 @@ export async function runReplay(options: Options, file: string, mode: Mode): Pro
     onError: (error) => store.getState().actions.setFlash(`cannot read frame: ${(error as Error).message}`),
   });
   const onPromptSubmit = (value: string): string | null => {
-    const position = store.getState().replay;
+    const position = store.getState().replay.position;
     if (!position) return 'nothing to jump in';
     const jump = parseJumpTime(value, {
       fromMs: position.timeMs,
@@ -68,7 +68,11 @@ export async function runReplay(options: Options, file: string, mode: Mode): Pro
   };
   try {
     const { runScreenSession } = await screen;
-    return await runScreenSession({ store, player, onPromptSubmit, onStop: () => player.stop() });
+    return await runScreenSession({
+      store,
+      controllers: { player, submitPrompt: onPromptSubmit },
+      onStop: () => player.stop(),
+    });
   } finally {
     recording.close();
   }

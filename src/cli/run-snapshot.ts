@@ -20,15 +20,15 @@ function print(
   extraProblems: ExtraProblem[],
 ) {
   const state = store.getState();
-  const snapshot = state.latest;
+  const { latest: snapshot, failureLog, rates } = state.sample;
   if (!snapshot) throw new Error('no frame was captured');
   const input = {
     snapshot,
     targetOrder: targetOrderOf(state),
-    failures: state.failures,
-    suppressedFailures: state.suppressedFailures,
+    failures: failureLog.failures,
+    suppressedFailures: failureLog.suppressed,
     diagnosis: selectDiagnosis(state),
-    rates: state.rates,
+    rates,
     extraProblems,
   };
   stdout.write(options.json ? `${JSON.stringify(snapshotJson(input), null, 2)}\n` : snapshotText(input));

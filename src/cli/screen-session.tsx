@@ -1,8 +1,6 @@
 // Runs the Ink screen for a store: alternate screen in, and back out on q, Ctrl-C, SIGTERM, SIGHUP and crashes.
 import { render } from 'ink';
-import type { ReplayPlayer } from '../controllers/replay-player.js';
-import type { LiveRecorder } from '../controllers/live-recorder.js';
-import type { RemediationController } from '../controllers/remediation-controller.js';
+import { controllersWith, type Controllers } from '../controllers/controllers.js';
 import type { FragtopStore } from '../store/create-store.js';
 import { App } from '../ui/App.js';
 import { FragtopProvider } from '../ui/StoreContext.js';
@@ -10,10 +8,8 @@ import { colorWanted, enterAlternateScreen } from './terminal.js';
 
 export interface ScreenSessionOptions {
   store: FragtopStore;
-  player?: ReplayPlayer | null;
-  remediation?: RemediationController | null;
-  recorder?: LiveRecorder | null;
-  onPromptSubmit?: (value: string) => string | null;
+  /** The screen's controllers; quit is the session's own. */
+  controllers?: Partial<Omit<Controllers, 'quit'>>;
   /** Stops sampling or playing; called once, before the terminal is restored. */
   onStop: () => void | Promise<void>;
 }
@@ -52,14 +48,12 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
   process.on('unhandledRejection', onCrash);
 
   handle.ink = render(
-    <FragtopProvider store={options.store} display={{ color: colorWanted(process.env) }}>
-      <App
-        onQuit={() => finish(0)}
-        player={options.player ?? null}
-        remediation={options.remediation ?? null}
-        recorder={options.recorder ?? null}
-        onPromptSubmit={options.onPromptSubmit}
-      />
+    <FragtopProvider
+      store={options.store}
+      controllers={controllersWith({ ...options.controllers, quit: () => finish(0) })}
+      display={{ color: colorWanted(process.env) }}
+    >
+      <App />
     </FragtopProvider>,
     // Incremental rendering left the first frame's top line on screen under Ink 6.8: full redraws are used.
     { exitOnCtrlC: false, patchConsole: false, maxFps: 30 },

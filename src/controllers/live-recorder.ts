@@ -77,7 +77,7 @@ export function createLiveRecorder(options: {
   return {
     toggle() {
       if (active) return close(active);
-      const snapshot = store.getState().latest;
+      const snapshot = store.getState().sample.latest;
       const startTimeMs = (options.now ?? Date.now)();
       const name = defaultRecordingName(snapshot?.host ?? null, startTimeMs);
       const session: Session = {
@@ -102,7 +102,9 @@ export function createLiveRecorder(options: {
       if (!session) return;
       // The replay must show the failures the screen showed: the first frame carries the whole log so far
       // (the store has already taken this frame's lines into it).
-      const recorded = session.started ? frame : { ...frame, kmsg: [...store.getState().failureLog.lines] };
+      const recorded = session.started
+        ? frame
+        : { ...frame, kmsg: [...store.getState().sample.failureLog.lines] };
       session.started = true;
       queue(session, async (writer) => {
         await writer.append(recorded);

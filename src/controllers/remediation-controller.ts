@@ -49,7 +49,7 @@ export function createRemediationController(options: ControllerOptions): Remedia
     actions().setDialog({ kind: 'running', label: target.description, path: target.path });
     const latest = async (): Promise<Snapshot> => {
       await options.sampler.sampleNow();
-      const snapshot = store.getState().latest;
+      const snapshot = store.getState().sample.latest;
       if (!snapshot) throw new Error('no frame could be read');
       return snapshot;
     };
@@ -78,9 +78,9 @@ export function createRemediationController(options: ControllerOptions): Remedia
   return {
     begin(kind) {
       const state = store.getState();
-      if (state.mode !== 'live')
+      if (state.session.mode !== 'live')
         return actions().setFlash('remediation is disabled in replay: it would act on this machine');
-      if (state.readOnly)
+      if (state.session.readOnly)
         return actions().setFlash('read-only: compact and drop caches are disabled (--read-only)');
       if (state.dialog) return;
       if (!options.isRoot)
@@ -89,7 +89,7 @@ export function createRemediationController(options: ControllerOptions): Remedia
       if (kind === 'drop-caches')
         return actions().setDialog({ kind: 'choose-drop', path: target({ kind: 'drop-caches', level: 1 }) });
       // One key per node: nodes 0-9 can be chosen alone; larger machines compact all nodes.
-      const nodes = [...new Set(state.latest?.zones.map((zone) => zone.node) ?? [])]
+      const nodes = [...new Set(state.sample.latest?.zones.map((zone) => zone.node) ?? [])]
         .filter((node) => node <= 9)
         .sort((a, b) => a - b);
       if (nodes.length > 1)

@@ -2,12 +2,12 @@
 import type { Diagnosis } from '../analyze/diagnosis.js';
 import { adviceTexts, reasonText } from './diagnosis-text.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
-import type { FragtopState } from '../store/create-store.js';
+import type { Mode, SourceNotes } from '../store/create-store.js';
 import { clockTime, durationLabel, humanBytes } from './format.js';
 
 export function headerText(
   snapshot: Snapshot | null,
-  state: Pick<FragtopState, 'mode' | 'paused' | 'intervalMs'> | null,
+  state: { mode: Mode; paused: boolean; intervalMs: number } | null,
 ): string {
   const parts = ['fragtop'];
   if (snapshot) {
@@ -28,9 +28,9 @@ export function headerText(
 }
 
 /** Notes from the sources (pagetypeinfo back-off, unknown page size, recording); null when there are none. */
-export function notesText(state: Pick<FragtopState, 'notes' | 'flash'>): string | null {
-  const notes = [state.notes.recording, state.notes.pagetypeinfo, state.notes.pageSize].filter(
-    (note): note is string => Boolean(note),
+export function notesText(sources: SourceNotes): string | null {
+  const notes = [sources.recording, sources.pagetypeinfo, sources.pageSize].filter((note): note is string =>
+    Boolean(note),
   );
   return notes.length ? notes.join(' · ') : null;
 }

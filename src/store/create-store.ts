@@ -1,14 +1,14 @@
-// One vanilla store per app instance: the current snapshot, history, kernel-log failures and UI state.
+// One vanilla store per app instance, in slices: the session, the sample (collected data), pause, view state,
+// the remediation dialog, replay, and notes. Collected data lives apart from what the user is looking at.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Performed } from '../actions/performed.js';
 import type { RemediationAction, RemediationTarget } from '../actions/remediation.js';
-import type { RawFrame } from '../model/raw-frame.js';
-import type { Snapshot } from '../analyze/snapshot-types.js';
-import { buildSnapshot } from '../analyze/build-snapshot.js';
-import { counterRates, trendCounterNames } from '../analyze/rates.js';
+import { advance } from '../analyze/advance.js';
 import type { AllocFailure } from '../analyze/enrich-failure.js';
+import type { Snapshot } from '../analyze/snapshot-types.js';
+import type { RawFrame } from '../model/raw-frame.js';
 import { appendToFailureLog, EMPTY_FAILURE_LOG, failureLogOf, type FailureLog } from './failure-log.js';
-import { appendHistory, zoneId, type HistoryPoint } from './history.js';
+import { appendHistory, type HistoryPoint } from './history.js';
 import type { SlabSortKey } from './slab-sort.js';
 
 export type Mode = 'live' | 'replay' | 'demo';
@@ -51,45 +51,57 @@ export interface Prompt {
   value: string;
 }
 
-export interface FragtopState {
+/** What the program is: fixed for its life. */
+export interface SessionSlice {
   mode: Mode;
   intervalMs: number;
   readOnly: boolean;
-  /** The newest snapshot; sampling continues while paused. */
+}
+
+/** What was collected: the newest snapshot and what needs more than one frame. */
+export interface SampleSlice {
   latest: Snapshot | null;
-  /** What the screen shows: the newest snapshot, or the one frozen by pause. */
-  displayed: Snapshot | null;
   previousFrame: RawFrame | null;
-  paused: boolean;
-  /** What the other panels showed when pause was pressed; null while live. */
-  frozen: {
-    rates: Record<string, number | null>;
-    history: HistoryPoint[];
-    failures: AllocFailure[];
-    suppressed: number;
-  } | null;
   history: HistoryPoint[];
   rates: Record<string, number | null>;
-  /** The kernel log kept for reports, and what was read from it. */
+  /** The kernel log kept for reports, and the reports read from it. */
   failureLog: FailureLog;
-  failures: AllocFailure[];
-  suppressedFailures: number;
+  ticks: number;
+}
+
+/** What the user is looking at and how. */
+export interface ViewSlice {
+  view: View;
   /** `--order`, or the user's +/- choice; null means "pick from failures". */
   orderOverride: number | null;
   slabSort: SlabSortKey;
-  view: View;
   showTypes: boolean;
-  /** Index into `failures` (oldest first), so a new report does not move the selection. */
+  /** Index into the failures (oldest first), so a new report does not move the selection. */
   selectedFailure: number;
   /** First line shown of a page view (help, a failure report). */
   pageScroll: number;
-  notes: SourceNotes;
+}
+
+export interface ReplaySlice {
+  position: ReplayPosition | null;
+  prompt: Prompt | null;
+}
+
+export interface NotesSlice {
+  sources: SourceNotes;
   /** A one-line message for the footer (e.g. "remediation disabled in replay"). */
   flash: string | null;
-  ticks: number;
-  replay: ReplayPosition | null;
-  prompt: Prompt | null;
+}
+
+export interface FragtopState {
+  session: SessionSlice;
+  sample: SampleSlice;
+  /** The sample as it was when pause was pressed (every panel shows it); null while live. */
+  pause: SampleSlice | null;
+  view: ViewSlice;
   dialog: Dialog | null;
+  replay: ReplaySlice;
+  notes: NotesSlice;
   actions: FragtopActions;
 }
 
@@ -123,153 +135,151 @@ export interface StoreOptions {
 
 export type FragtopStore = StoreApi<FragtopState>;
 
+/** The live reports (not the paused copy): the target order follows new failures even while paused. */
+export const selectFailures = (s: FragtopState): AllocFailure[] => s.sample.failureLog.failures;
+
 /** The highest order among recent failures, else the costly order; `--order` and +/- win. */
-export function targetOrderOf(state: Pick<FragtopState, 'orderOverride' | 'failures'>): number {
-  if (state.orderOverride !== null) return state.orderOverride;
-  const orders = state.failures
-    .map((failure) => failure.order)
-    .filter((order): order is number => order !== null);
-  return orders.length ? Math.max(...orders) : DEFAULT_TARGET_ORDER;
+export function targetOrderOf(state: FragtopState): number {
+  if (state.view.orderOverride !== null) return state.view.orderOverride;
+  let highest: number | null = null;
+  for (const failure of selectFailures(state))
+    if (failure.order !== null && (highest === null || failure.order > highest)) highest = failure.order;
+  return highest ?? DEFAULT_TARGET_ORDER;
 }
 
 const EMPTY_NOTES: SourceNotes = { pagetypeinfo: null, pageSize: null, kernelLog: null, recording: null };
 
+const EMPTY_SAMPLE: SampleSlice = {
+  latest: null,
+  previousFrame: null,
+  history: [],
+  rates: {},
+  failureLog: EMPTY_FAILURE_LOG,
+  ticks: 0,
+};
+
 export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
   return createStore<FragtopState>()((set, get) => {
-    const initial = {
-      latest: null,
-      displayed: null,
-      previousFrame: null,
-      paused: false,
-      frozen: null,
-      history: [],
-      rates: {},
-      failureLog: EMPTY_FAILURE_LOG,
-      failures: [],
-      suppressedFailures: 0,
-      ticks: 0,
-    };
+    const patchView = (patch: Partial<ViewSlice>) => set({ view: { ...get().view, ...patch } });
+    const patchNotes = (patch: Partial<NotesSlice>) => set({ notes: { ...get().notes, ...patch } });
+    const patchReplay = (patch: Partial<ReplaySlice>) => set({ replay: { ...get().replay, ...patch } });
     const actions: FragtopActions = {
       ingest(frame) {
-        const state = get();
-        const snapshot = buildSnapshot(frame);
-        const previous = state.previousFrame;
-        const rates = previous
-          ? counterRates(
-              state.latest?.vmstat,
-              snapshot.vmstat,
-              (frame.timeMs - previous.timeMs) / 1000,
-              trendCounterNames(snapshot.vmstat),
-            )
-          : {};
-        const point: HistoryPoint = {
-          timeMs: frame.timeMs,
-          zones: Object.fromEntries(snapshot.zones.map((zone) => [zoneId(zone), zone.freeBlocksByOrder])),
-        };
-        const log = frame.kmsg.length ? appendToFailureLog(state.failureLog, frame.kmsg) : null;
+        const { sample } = get();
+        const previous =
+          sample.previousFrame && sample.latest
+            ? { frame: sample.previousFrame, snapshot: sample.latest }
+            : null;
+        const { snapshot, rates, point } = advance(previous, frame);
         set({
-          latest: snapshot,
-          displayed: state.paused ? state.displayed : snapshot,
-          previousFrame: frame,
-          history: appendHistory(state.history, point),
-          rates,
-          ticks: state.ticks + 1,
-          ...(log ? { failureLog: log, failures: log.failures, suppressedFailures: log.suppressed } : {}),
+          sample: {
+            latest: snapshot,
+            previousFrame: frame,
+            history: appendHistory(sample.history, point),
+            rates,
+            failureLog: frame.kmsg.length
+              ? appendToFailureLog(sample.failureLog, frame.kmsg)
+              : sample.failureLog,
+            ticks: sample.ticks + 1,
+          },
         });
       },
       togglePause() {
-        const { paused, latest, rates, history, failures, suppressedFailures } = get();
-        set({
-          paused: !paused,
-          displayed: latest,
-          frozen: paused ? null : { rates, history, failures, suppressed: suppressedFailures },
-        });
+        const { pause, sample } = get();
+        set({ pause: pause ? null : sample });
       },
       setSlabSort(slabSort) {
-        set({ slabSort });
+        patchView({ slabSort });
       },
       setView(view) {
-        set({ view, pageScroll: 0 });
+        patchView({ view, pageScroll: 0 });
       },
       toggleTypes() {
-        set({ showTypes: !get().showTypes });
+        patchView({ showTypes: !get().view.showTypes });
       },
       changeOrder(delta) {
         const state = get();
-        const maxOrder = Math.max(0, (state.displayed?.orderCount ?? 11) - 1);
+        const maxOrder = Math.max(0, (selectDisplayed(state)?.orderCount ?? 11) - 1);
         const next = Math.min(maxOrder, Math.max(0, targetOrderOf(state) + delta));
-        set({ orderOverride: next });
+        patchView({ orderOverride: next });
       },
       selectFailure(delta) {
-        const { failures, selectedFailure } = get();
-        const last = Math.max(0, failures.length - 1);
-        set({ selectedFailure: Math.min(last, Math.max(0, selectedFailure + delta)), pageScroll: 0 });
+        const state = get();
+        const last = Math.max(0, selectFailures(state).length - 1);
+        patchView({
+          selectedFailure: Math.min(last, Math.max(0, state.view.selectedFailure + delta)),
+          pageScroll: 0,
+        });
       },
       scrollPage(delta) {
         // The page clamps the far end, which depends on its height.
-        set({ pageScroll: Math.max(0, get().pageScroll + delta) });
+        patchView({ pageScroll: Math.max(0, get().view.pageScroll + delta) });
       },
       setNotes(notes) {
-        const current = get().notes;
+        const current = get().notes.sources;
         // Called every tick with the sources' notes: only a change is an update.
         const changed = (Object.keys(notes) as (keyof SourceNotes)[]).some(
           (key) => notes[key] !== current[key],
         );
-        if (changed) set({ notes: { ...current, ...notes } });
+        if (changed) patchNotes({ sources: { ...current, ...notes } });
       },
       setFlash(flash) {
-        set({ flash });
+        patchNotes({ flash });
       },
       reset() {
-        set({ ...initial });
+        set({ sample: EMPTY_SAMPLE, pause: null });
       },
       setLog(lines) {
-        const log = failureLogOf(lines);
-        const { selectedFailure, view } = get();
+        const failureLog = failureLogOf(lines);
+        const { view, sample } = get();
         // Seeking back in a replay can remove the report on screen: keep the selection inside the list.
-        const selected = Math.min(selectedFailure, Math.max(0, log.failures.length - 1));
-        const gone = view === 'failure-detail' && log.failures.length === 0;
+        const selectedFailure = Math.min(view.selectedFailure, Math.max(0, failureLog.failures.length - 1));
+        const gone = view.view === 'failure-detail' && failureLog.failures.length === 0;
         set({
-          failureLog: log,
-          failures: log.failures,
-          suppressedFailures: log.suppressed,
-          selectedFailure: selected,
-          ...(gone ? { view: 'failures' as const } : {}),
+          sample: { ...sample, failureLog },
+          view: { ...view, selectedFailure, ...(gone ? { view: 'failures' as const } : {}) },
         });
       },
-      setReplay(replay) {
-        set({ replay });
+      setReplay(position) {
+        patchReplay({ position });
       },
       setPrompt(prompt) {
-        set({ prompt });
+        patchReplay({ prompt });
       },
       setDialog(dialog) {
         set({ dialog });
       },
     };
     return {
-      mode: options.mode ?? 'live',
-      intervalMs: options.intervalMs ?? 1000,
-      readOnly: options.readOnly ?? false,
-      ...initial,
-      orderOverride: options.order ?? null,
-      slabSort: 'size',
-      view: 'main',
-      showTypes: false,
-      selectedFailure: 0,
-      pageScroll: 0,
-      notes: EMPTY_NOTES,
-      flash: null,
-      replay: null,
-      prompt: null,
+      session: {
+        mode: options.mode ?? 'live',
+        intervalMs: options.intervalMs ?? 1000,
+        readOnly: options.readOnly ?? false,
+      },
+      sample: EMPTY_SAMPLE,
+      pause: null,
+      view: {
+        view: 'main',
+        orderOverride: options.order ?? null,
+        slabSort: 'size',
+        showTypes: false,
+        selectedFailure: 0,
+        pageScroll: 0,
+      },
       dialog: null,
+      replay: { position: null, prompt: null },
+      notes: { sources: EMPTY_NOTES, flash: null },
       actions,
     };
   });
 }
 
-/** The panels' data: what was frozen by pause, else the latest. Each returns a stored reference (stable). */
-export const selectShownRates = (s: FragtopState) => s.frozen?.rates ?? s.rates;
-export const selectShownHistory = (s: FragtopState) => s.frozen?.history ?? s.history;
-export const selectShownFailures = (s: FragtopState) => s.frozen?.failures ?? s.failures;
-export const selectShownSuppressed = (s: FragtopState) => s.frozen?.suppressed ?? s.suppressedFailures;
+/** What every panel shows: the sample frozen by pause, else the newest. Each returns a stored reference (stable). */
+export const selectShownSample = (s: FragtopState): SampleSlice => s.pause ?? s.sample;
+export const selectPaused = (s: FragtopState): boolean => s.pause !== null;
+export const selectDisplayed = (s: FragtopState): Snapshot | null => selectShownSample(s).latest;
+export const selectShownRates = (s: FragtopState) => selectShownSample(s).rates;
+export const selectShownHistory = (s: FragtopState) => selectShownSample(s).history;
+export const selectShownFailures = (s: FragtopState): AllocFailure[] =>
+  selectShownSample(s).failureLog.failures;
+export const selectShownSuppressed = (s: FragtopState): number => selectShownSample(s).failureLog.suppressed;

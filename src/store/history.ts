@@ -1,16 +1,9 @@
 // A bounded ring of per-zone free-block counts, kept for trend sparklines.
+import type { HistoryPoint } from '../analyze/advance.js';
 
-export interface HistoryPoint {
-  timeMs: number;
-  /** Free blocks per order, keyed `node/zone`. */
-  zones: Record<string, number[]>;
-}
+export type { HistoryPoint } from '../analyze/advance.js';
 
 export const HISTORY_LIMIT = 600;
-
-export function zoneId(zone: { node: number; zone: string }): string {
-  return `${zone.node}/${zone.zone}`;
-}
 
 /** Returns a new array (stable references matter to selectors) with the point appended and the oldest dropped. */
 export function appendHistory(

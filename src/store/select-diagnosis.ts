@@ -3,7 +3,7 @@ import { diagnoseSnapshot } from '../analyze/diagnose-snapshot.js';
 import type { Diagnosis } from '../analyze/diagnosis.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import type { AllocFailure } from '../analyze/enrich-failure.js';
-import { selectShownFailures, targetOrderOf, type FragtopState } from './create-store.js';
+import { selectDisplayed, selectShownFailures, targetOrderOf, type FragtopState } from './create-store.js';
 
 /** Advice of the most recent failure whose allocation site is known, for the banner. */
 export function culpritAdviceOf(failures: readonly AllocFailure[]): string | undefined {
@@ -25,9 +25,10 @@ let last: {
 export function selectDiagnosis(state: FragtopState): Diagnosis | null {
   const order = targetOrderOf(state);
   const failures = selectShownFailures(state);
-  if (last && last.snapshot === state.displayed && last.order === order && last.failures === failures)
+  const displayed = selectDisplayed(state);
+  if (last && last.snapshot === displayed && last.order === order && last.failures === failures)
     return last.result;
-  const result = state.displayed ? diagnoseSnapshot(state.displayed, order, culpritAdviceOf(failures)) : null;
-  last = { snapshot: state.displayed, order, failures, result };
+  const result = displayed ? diagnoseSnapshot(displayed, order, culpritAdviceOf(failures)) : null;
+  last = { snapshot: displayed, order, failures, result };
   return result;
 }

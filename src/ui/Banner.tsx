@@ -1,11 +1,10 @@
 // Two lines that answer the question the user came with: can an order-N allocation succeed, and if not, why.
+import { selectDisplayed } from '../store/create-store.js';
 import { Text } from 'ink';
 import type { Diagnosis } from '../analyze/diagnosis.js';
 import { selectDiagnosis } from '../store/select-diagnosis.js';
 import { bannerLines } from '../render/screen-text.js';
 import { useDisplay, useFragtop } from './StoreContext.js';
-
-export const BANNER_LINES = 2;
 
 const VERDICT_COLOR: Record<Diagnosis['verdict'], string> = {
   ok: 'green',
@@ -16,7 +15,7 @@ const VERDICT_COLOR: Record<Diagnosis['verdict'], string> = {
 
 export function Banner({ width }: { width: number }) {
   const diagnosis = useFragtop(selectDiagnosis);
-  const snapshot = useFragtop((s) => s.displayed);
+  const snapshot = useFragtop(selectDisplayed);
   const { color } = useDisplay();
   const [first, second] = bannerLines(diagnosis, snapshot);
   return (

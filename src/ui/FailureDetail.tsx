@@ -1,4 +1,5 @@
 // One failure report in full, selected from the failures list; Esc or Enter goes back.
+import { selectFailures } from '../store/create-store.js';
 import { Text } from 'ink';
 import { failureDetailLines } from '../render/failure-detail-lines.js';
 import { useFragtop } from './StoreContext.js';
@@ -13,9 +14,9 @@ export function FailureDetail({
   maxLines: number;
   pageSize: number;
 }) {
-  const failures = useFragtop((s) => s.failures);
-  const selected = useFragtop((s) => s.selectedFailure);
-  const scroll = useFragtop((s) => s.pageScroll);
+  const failures = useFragtop(selectFailures);
+  const selected = useFragtop((s) => s.view.selectedFailure);
+  const scroll = useFragtop((s) => s.view.pageScroll);
   const failure = failures[selected];
   if (!failure) return <Text>no failure selected</Text>;
   return (

@@ -31,9 +31,8 @@ export function footerText(readOnly: boolean, replay: boolean): string {
 }
 
 export function Footer({ width }: { width: number }) {
-  const readOnly = useFragtop((s) => s.readOnly);
-  const mode = useFragtop((s) => s.mode);
-  const flash = useFragtop((s) => s.flash);
+  const { readOnly, mode } = useFragtop((s) => s.session);
+  const flash = useFragtop((s) => s.notes.flash);
   const { color } = useDisplay();
   if (flash)
     return (

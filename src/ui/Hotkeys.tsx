@@ -1,11 +1,8 @@
 // Listens for keys and runs the key table (or feeds the open prompt); renders nothing, never re-renders on ticks.
 import { memo } from 'react';
 import { useInput, useStdin, type Key } from 'ink';
-import type { LiveRecorder } from '../controllers/live-recorder.js';
-import type { RemediationController } from '../controllers/remediation-controller.js';
-import type { ReplayPlayer } from '../controllers/replay-player.js';
 import { findBinding, type KeyName } from './keymap.js';
-import { useFragtopStore } from './StoreContext.js';
+import { useControllers, useFragtopStore } from './StoreContext.js';
 
 /** Names a key press the way the key table does. */
 export function keyName(input: string, key: Key): KeyName {
@@ -25,40 +22,28 @@ export function keyName(input: string, key: Key): KeyName {
   return input;
 }
 
-export interface HotkeysProps {
-  onQuit: () => void;
-  player?: ReplayPlayer | null;
-  remediation?: RemediationController | null;
-  recorder?: LiveRecorder | null;
-  /** Called with the prompt's text on Enter; returns an error to show, or null. */
-  onPromptSubmit?: (value: string) => string | null;
-}
-
-function HotkeysListener({
-  onQuit,
-  player = null,
-  remediation = null,
-  recorder = null,
-  onPromptSubmit,
-}: HotkeysProps) {
+function HotkeysListener() {
   const store = useFragtopStore();
+  const controllers = useControllers();
   const { isRawModeSupported } = useStdin();
   useInput(
     (input, key) => {
       const name = keyName(input, key);
-      const { prompt, dialog, actions } = store.getState();
+      const { replay, dialog, actions } = store.getState();
+      const { quit } = controllers;
       if (dialog) {
-        if (name === 'ctrl-c') onQuit();
-        else remediation?.answer(name);
+        if (name === 'ctrl-c') quit();
+        else controllers.remediation?.answer(name);
         return;
       }
+      const prompt = replay.prompt;
       if (prompt) {
-        if (name === 'ctrl-c') onQuit();
+        if (name === 'ctrl-c') quit();
         else if (name === 'escape') actions.setPrompt(null);
         else if (name === 'backspace') actions.setPrompt({ ...prompt, value: prompt.value.slice(0, -1) });
         else if (name === 'return') {
           actions.setPrompt(null);
-          const error = onPromptSubmit?.(prompt.value) ?? null;
+          const error = controllers.submitPrompt?.(prompt.value) ?? null;
           actions.setFlash(error);
         } else if (input && !key.ctrl && !key.meta)
           actions.setPrompt({ ...prompt, value: prompt.value + input });
@@ -67,9 +52,10 @@ function HotkeysListener({
       // Keys typed quickly (or over a slow link) can arrive in one read: take them one by one.
       const names = name.length > 1 && input === name && !key.ctrl && !key.meta ? [...name] : [name];
       for (const each of names) {
-        const binding = findBinding(store.getState().mode, each);
-        if (store.getState().flash && binding) actions.setFlash(null);
-        binding?.run({ store, quit: onQuit, player, remediation, recorder });
+        const state = store.getState();
+        const binding = findBinding(state.session.mode, each);
+        if (state.notes.flash && binding) actions.setFlash(null);
+        binding?.run({ ...controllers, store });
       }
     },
     { isActive: isRawModeSupported === true },
@@ -77,5 +63,5 @@ function HotkeysListener({
   return null;
 }
 
-/** Memoized: its props are stable, so it does not re-render (and re-subscribe to stdin) on every tick. */
+/** Memoized and without props: it does not re-render (and re-subscribe to stdin) on every tick. */
 export const Hotkeys = memo(HotkeysListener);

@@ -20,8 +20,8 @@ export function promptText(prompt: Prompt): string {
 }
 
 export function ReplayBar({ width }: { width: number }) {
-  const position = useFragtop((s) => s.replay);
-  const prompt = useFragtop((s) => s.prompt);
+  const position = useFragtop((s) => s.replay.position);
+  const prompt = useFragtop((s) => s.replay.prompt);
   const { color } = useDisplay();
   if (prompt)
     return (

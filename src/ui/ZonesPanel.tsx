@@ -52,14 +52,6 @@ export function migrateSummary(types: ZoneMigrateTypes, targetLabel: string): st
 }
 
 /** The lines a zones panel needs for this snapshot, to let the app share the screen out. */
-export function zonesPanelLines(snapshot: Snapshot, showBars: boolean, showTypes: boolean): number {
-  const typeRows = snapshot.zones.reduce((sum, zone) => sum + Object.keys(zone.freeByType ?? {}).length, 0);
-  // Without pagetypeinfo the types view is one note; with it, the type rows and a summary per zone.
-  const typeLines = !showTypes ? 0 : snapshot.parsed.pageTypes ? typeRows + snapshot.zones.length : 1;
-  // Title, column header, zone rows (and bars), the types view, the rates line.
-  return 2 + snapshot.zones.length * (showBars ? 2 : 1) + typeLines + 1;
-}
-
 export function ZonesPanel(props: ZonesPanelProps) {
   const { snapshot, targetOrder, width, layout, showBars, showTypes, maxLines, trends, rates } = props;
   const { cellWidth, labelWidth } = layout;

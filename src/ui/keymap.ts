@@ -1,22 +1,15 @@
 // The key table: every hotkey, what it does and where it applies. The help screen is generated from it.
-import type { LiveRecorder } from '../controllers/live-recorder.js';
-import type { RemediationController } from '../controllers/remediation-controller.js';
+import type { Controllers } from '../controllers/controllers.js';
 import type { ReplayPlayer } from '../controllers/replay-player.js';
-import type { FragtopStore, Mode } from '../store/create-store.js';
+import { selectFailures, type FragtopStore, type Mode } from '../store/create-store.js';
 import { SLAB_SORTS } from '../store/slab-sort.js';
 
 /** Keys as named by `keyName()`: printable characters as themselves, plus a few named keys. */
 export type KeyName = string;
 
-export interface KeyContext {
+/** One state handed to every binding: the store and the controllers. */
+export interface KeyContext extends Controllers {
   store: FragtopStore;
-  quit(): void;
-  /** Present in replay and demo. */
-  player: ReplayPlayer | null;
-  /** Present in the live screen. */
-  remediation: RemediationController | null;
-  /** Present in the live screen. */
-  recorder: LiveRecorder | null;
 }
 
 const PAGE_STEP = 10;
@@ -24,7 +17,7 @@ const PAGE_STEP = 10;
 /** ↑/↓ scroll a page view, else move the failure selection (the list shows the newest at the top). */
 function moveOrScroll(store: FragtopStore, down: 1 | -1): void {
   const { view, actions } = store.getState();
-  if (view === 'help' || view === 'failure-detail') actions.scrollPage(down);
+  if (view.view === 'help' || view.view === 'failure-detail') actions.scrollPage(down);
   else actions.selectFailure(-down);
 }
 
@@ -78,7 +71,7 @@ export const KEYMAP: readonly KeyBinding[] = [
     section: 'general',
     run: ({ store }) => {
       const { view, actions } = store.getState();
-      actions.setView(view === 'help' ? 'main' : 'help');
+      actions.setView(view.view === 'help' ? 'main' : 'help');
     },
   },
   {
@@ -211,7 +204,7 @@ export const KEYMAP: readonly KeyBinding[] = [
     section: 'failures',
     run: ({ store }) => {
       const { view, actions } = store.getState();
-      if (view === 'failures') return actions.setView('main');
+      if (view.view === 'failures') return actions.setView('main');
       actions.setView('failures');
       actions.selectFailure(Number.MAX_SAFE_INTEGER);
     },
@@ -250,9 +243,10 @@ export const KEYMAP: readonly KeyBinding[] = [
     description: 'open the selected failure report',
     section: 'failures',
     run: ({ store }) => {
-      const { view, actions, failures } = store.getState();
-      if (failures.length === 0) actions.setFlash('no allocation failures in the kernel log');
-      else actions.setView(view === 'failure-detail' ? 'failures' : 'failure-detail');
+      const state = store.getState();
+      const { view, actions } = state;
+      if (selectFailures(state).length === 0) actions.setFlash('no allocation failures in the kernel log');
+      else actions.setView(view.view === 'failure-detail' ? 'failures' : 'failure-detail');
     },
   },
 ];

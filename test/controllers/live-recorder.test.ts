@@ -1,3 +1,4 @@
+// Tests the live recorder behind R: start, stop, names that never overwrite, and the kernel log it carries.
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ describe('live recorder (R)', () => {
     const files = readdirSync(dir);
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^fragtop-vm-\d{8}-\d{6}\.ftr$/);
-    expect(store.getState().flash).toMatch(
+    expect(store.getState().notes.flash).toMatch(
       new RegExp(`^saved ${files[0]!.replace(/\./g, '\\.')}: 3 frames, [\\d.]+ KiB$`),
     );
     const recording = await openRecording(join(dir, files[0]!));
@@ -41,7 +42,7 @@ describe('live recorder (R)', () => {
       expect(read.files.buddyinfo).toEqual(frames[i]!.files.buddyinfo);
     }
     recording.close();
-    expect(store.getState().notes.recording).toBeNull();
+    expect(store.getState().notes.sources.recording).toBeNull();
   });
 
   it('puts the kernel log read before R into the first frame, so the replay shows the same failures', async () => {
@@ -82,6 +83,6 @@ describe('live recorder name clashes', () => {
     expect(files).toHaveLength(2);
     const first = files.find((file) => !file.endsWith('-2.ftr'))!;
     expect(files).toContain(first.replace(/\.ftr$/, '-2.ftr'));
-    expect(store.getState().flash).toMatch(/^saved .*-2\.ftr: 1 frames/);
+    expect(store.getState().notes.flash).toMatch(/^saved .*-2\.ftr: 1 frames/);
   });
 });

@@ -12,10 +12,10 @@ async function exposition() {
   store.getState().actions.ingest(fixtureFrame('centos7-numa-k8s', { kmsg: dmesg }));
   const state = store.getState();
   return prometheusText({
-    snapshot: state.latest!,
+    snapshot: state.sample.latest!,
     diagnosis: selectDiagnosis(state),
-    failures: state.failures,
-    suppressedFailures: state.suppressedFailures,
+    failures: state.sample.failureLog.failures,
+    suppressedFailures: state.sample.failureLog.suppressed,
   });
 }
 

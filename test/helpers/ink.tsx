@@ -1,15 +1,16 @@
 // Drives Ink components in tests: render with a fresh store, press keys one at a time, poll for a frame.
 import { render } from 'ink-testing-library';
 import { App } from '../../src/ui/App.js';
+import { controllersWith, type Controllers } from '../../src/controllers/controllers.js';
 import { FragtopProvider } from '../../src/ui/StoreContext.js';
 import type { FragtopStore } from '../../src/store/create-store.js';
 
 export type Rendered = ReturnType<typeof render>;
 
-export function renderApp(store: FragtopStore, onQuit: () => void = () => {}): Rendered {
+export function renderApp(store: FragtopStore, controllers: Partial<Controllers> = {}): Rendered {
   return render(
-    <FragtopProvider store={store} display={{ color: false }}>
-      <App onQuit={onQuit} />
+    <FragtopProvider store={store} controllers={controllersWith(controllers)} display={{ color: false }}>
+      <App />
     </FragtopProvider>,
   );
 }

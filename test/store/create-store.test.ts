@@ -1,8 +1,12 @@
+// Tests the store: ingest, pause, rates, history, failures, target order, notes and view actions.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   createFragtopStore,
   DEFAULT_TARGET_ORDER,
+  selectDisplayed,
+  selectFailures,
+  selectPaused,
   selectShownFailures,
   selectShownHistory,
   targetOrderOf,
@@ -17,7 +21,8 @@ describe('fragtop store', () => {
   it('ingests one frame into one snapshot with every zone of buddyinfo', () => {
     const store = createFragtopStore();
     store.getState().actions.ingest(fixtureFrame(NUMA));
-    const { latest, displayed, ticks } = store.getState();
+    const { latest, ticks } = store.getState().sample;
+    const displayed = selectDisplayed(store.getState());
     expect(ticks).toBe(1);
     expect(displayed).toBe(latest);
     expect(latest?.zones.map((z) => `${z.node}/${z.zone}`)).toEqual([
@@ -38,16 +43,16 @@ describe('fragtop store', () => {
     const first = fixtureFrame(NUMA);
     store.getState().actions.ingest(first);
     store.getState().actions.togglePause();
-    const frozen = store.getState().displayed;
+    const frozen = selectDisplayed(store.getState());
     store.getState().actions.ingest(withBuddyinfo(first, 'Node 0, zone   Normal 1 2 3 \n'));
     const state = store.getState();
-    expect(state.paused).toBe(true);
-    expect(state.displayed).toBe(frozen);
-    expect(state.latest).not.toBe(frozen);
-    expect(state.latest?.zones.map((z) => z.freeBlocksByOrder)).toEqual([[1, 2, 3]]);
-    expect(state.ticks).toBe(2);
+    expect(selectPaused(state)).toBe(true);
+    expect(selectDisplayed(state)).toBe(frozen);
+    expect(state.sample.latest).not.toBe(frozen);
+    expect(state.sample.latest?.zones.map((z) => z.freeBlocksByOrder)).toEqual([[1, 2, 3]]);
+    expect(state.sample.ticks).toBe(2);
     state.actions.togglePause();
-    expect(store.getState().displayed).toBe(store.getState().latest);
+    expect(selectDisplayed(store.getState())).toBe(store.getState().sample.latest);
   });
 
   it('pause also freezes the rates, trends and failures the other panels show', () => {
@@ -60,10 +65,10 @@ describe('fragtop store', () => {
       .getState()
       .actions.ingest({ ...withBuddyinfo(first, 'Node 0, zone   Normal 1 2 3 \n'), kmsg: report });
     const state = store.getState();
-    expect(state.failures).toHaveLength(1);
+    expect(selectFailures(state)).toHaveLength(1);
     expect(selectShownFailures(state)).toEqual([]);
     expect(selectShownHistory(state)).toHaveLength(1);
-    expect(state.history).toHaveLength(2);
+    expect(state.sample.history).toHaveLength(2);
     state.actions.togglePause();
     expect(selectShownFailures(store.getState())).toHaveLength(1);
   });
@@ -73,7 +78,7 @@ describe('fragtop store', () => {
     const frame = fixtureFrame(NUMA);
     for (let i = 0; i < HISTORY_LIMIT + 5; i++)
       store.getState().actions.ingest({ ...frame, timeMs: frame.timeMs + i * 1000 });
-    const { history } = store.getState();
+    const { history } = store.getState().sample;
     expect(history).toHaveLength(HISTORY_LIMIT);
     expect(history[0]?.timeMs).toBe(frame.timeMs + 5 * 1000);
     expect(history.at(-1)?.timeMs).toBe(frame.timeMs + (HISTORY_LIMIT + 4) * 1000);
@@ -94,8 +99,8 @@ describe('fragtop store', () => {
       timeMs: frame.timeMs + 2000,
       files: { ...frame.files, vmstat: vmstat(30, 40) },
     });
-    expect(store.getState().rates['compact_stall']).toBe(10);
-    expect(store.getState().rates['compact_success']).toBeNull();
+    expect(store.getState().sample.rates['compact_stall']).toBe(10);
+    expect(store.getState().sample.rates['compact_success']).toBeNull();
   });
 
   it('finds allocation failures in kernel-log lines and targets their highest order', () => {
@@ -103,7 +108,7 @@ describe('fragtop store', () => {
     expect(targetOrderOf(store.getState())).toBe(DEFAULT_TARGET_ORDER);
     const dmesg = readFileSync(fixturePath(NUMA, 'dmesg.txt'), 'utf8').split('\n');
     store.getState().actions.ingest(fixtureFrame(NUMA, { kmsg: dmesg }));
-    const { failures } = store.getState();
+    const failures = selectFailures(store.getState());
     expect(failures.length).toBeGreaterThan(0);
     expect(failures.every((f) => f.order === 6)).toBe(true);
     expect(targetOrderOf(store.getState())).toBe(6);
@@ -136,11 +141,11 @@ describe('fragtop store', () => {
   it('updates the notes only when one changes', () => {
     const store = createFragtopStore();
     store.getState().actions.setNotes({ pagetypeinfo: 'slow', pageSize: null });
-    const notes = store.getState().notes;
+    const notes = store.getState().notes.sources;
     store.getState().actions.setNotes({ pagetypeinfo: 'slow', pageSize: null });
-    expect(store.getState().notes).toBe(notes);
+    expect(store.getState().notes.sources).toBe(notes);
     store.getState().actions.setNotes({ pagetypeinfo: null });
-    expect(store.getState().notes).toEqual({ ...notes, pagetypeinfo: null });
+    expect(store.getState().notes.sources).toEqual({ ...notes, pagetypeinfo: null });
   });
 
   it('sorts and switches views through actions', () => {
@@ -148,6 +153,6 @@ describe('fragtop store', () => {
     store.getState().actions.setSlabSort('name');
     store.getState().actions.setView('help');
     store.getState().actions.toggleTypes();
-    expect(store.getState()).toMatchObject({ slabSort: 'name', view: 'help', showTypes: true });
+    expect(store.getState().view).toMatchObject({ slabSort: 'name', view: 'help', showTypes: true });
   });
 });

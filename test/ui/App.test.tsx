@@ -1,6 +1,7 @@
+// Tests the whole screen with ink-testing-library: panels, keys, views, pause, resize and the help.
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFragtopStore } from '../../src/store/create-store.js';
+import { createFragtopStore, selectPaused } from '../../src/store/create-store.js';
 import { bindingsFor } from '../../src/ui/keymap.js';
 import { fixtureFrame, fixturePath } from '../helpers/frames.js';
 import { KEYS, press, waitForInput, renderApp, waitForFrame, type Rendered } from '../helpers/ink.js';
@@ -17,7 +18,7 @@ async function start(
   const store = createFragtopStore(options);
   store.getState().actions.ingest(frame);
   let quits = 0;
-  const rendered = renderApp(store, () => (quits += 1));
+  const rendered = renderApp(store, { quit: () => (quits += 1) });
   mounted.push(rendered);
   await waitForInput(rendered);
   return { store, rendered, quits: () => quits };
@@ -55,14 +56,14 @@ describe('App', () => {
     expect([...names].sort((a, b) => a.localeCompare(b))).toEqual(names);
     await press(rendered, 's');
     await waitForFrame(rendered, (f) => f.includes('Slab caches by object size'));
-    expect(store.getState().slabSort).toBe('objsize');
+    expect(store.getState().view.slabSort).toBe('objsize');
   });
 
   it('pauses with p and space, and says so in the header', async () => {
     const { rendered, store } = await start();
     await press(rendered, 'p');
     await waitForFrame(rendered, (f) => f.includes('PAUSED'));
-    expect(store.getState().paused).toBe(true);
+    expect(selectPaused(store.getState())).toBe(true);
     await press(rendered, ' ');
     await waitForFrame(rendered, (f) => !f.includes('PAUSED') && f.includes('live 1s'));
   });

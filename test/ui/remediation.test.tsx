@@ -1,14 +1,12 @@
+// Tests the compact and drop-caches dialogs end to end in the screen, with the writes sent to a temp tree.
 import { mkdtempSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRemediationController } from '../../src/controllers/remediation-controller.js';
 import { createFragtopStore, type Mode } from '../../src/store/create-store.js';
-import { App } from '../../src/ui/App.js';
-import { FragtopProvider } from '../../src/ui/StoreContext.js';
 import { fixtureFrame } from '../helpers/frames.js';
-import { KEYS, press, waitForInput, waitForFrame, type Rendered } from '../helpers/ink.js';
+import { KEYS, press, renderApp, waitForInput, waitForFrame, type Rendered } from '../helpers/ink.js';
 
 const mounted: Rendered[] = [];
 afterEach(() => {
@@ -68,11 +66,7 @@ async function start(
             writeFileSync(path, value);
           },
         });
-  const rendered = render(
-    <FragtopProvider store={store} display={{ color: false }}>
-      <App onQuit={() => {}} remediation={remediation} />
-    </FragtopProvider>,
-  );
+  const rendered = renderApp(store, { remediation });
   mounted.push(rendered);
   await waitForInput(rendered);
   return { store, rendered, roots, writes };

@@ -17,7 +17,7 @@ import { fixturePath } from '../helpers/frames.js';
 function screenOf(store: FragtopStore): string {
   const rendered = render(
     <FragtopProvider store={store} display={{ color: false }}>
-      <App onQuit={() => {}} />
+      <App />
     </FragtopProvider>,
   );
   const frame = rendered.lastFrame() ?? '';
@@ -69,8 +69,8 @@ describe('record then replay', () => {
     for (let i = 0; i < frames.length; i++) {
       liveStore.getState().actions.ingest(frames[i]!);
       player.seek(i);
-      const liveSnapshot = liveStore.getState().latest!;
-      const replaySnapshot = replayStore.getState().latest!;
+      const liveSnapshot = liveStore.getState().sample.latest!;
+      const replaySnapshot = replayStore.getState().sample.latest!;
       expect(replaySnapshot).toEqual(liveSnapshot);
       expect(dataLines(screenOf(replayStore))).toEqual(dataLines(screenOf(liveStore)));
     }

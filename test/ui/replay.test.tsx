@@ -1,13 +1,11 @@
+// Tests replay in the screen: play, step, seek, speed and the jump-to-time prompt over a real recording.
 import { afterEach, describe, expect, it } from 'vitest';
-import { render } from 'ink-testing-library';
 import { openRecording, type Recording } from '../../src/sources/recording-reader.js';
 import { createReplayPlayer, type ReplayPlayer } from '../../src/controllers/replay-player.js';
 import { createFragtopStore } from '../../src/store/create-store.js';
-import { App } from '../../src/ui/App.js';
-import { FragtopProvider } from '../../src/ui/StoreContext.js';
 import { parseJumpTime } from '../../src/cli/jump-time.js';
 import { fixturePath } from '../helpers/frames.js';
-import { KEYS, press, waitForInput, waitForFrame, type Rendered } from '../helpers/ink.js';
+import { KEYS, press, renderApp, waitForInput, waitForFrame, type Rendered } from '../helpers/ink.js';
 
 const open: { rendered: Rendered; player: ReplayPlayer; recording: Recording }[] = [];
 afterEach(() => {
@@ -33,7 +31,7 @@ async function start(name = 'idle.ftr') {
     },
   });
   const onPromptSubmit = (value: string) => {
-    const position = store.getState().replay!;
+    const position = store.getState().replay.position!;
     const jump = parseJumpTime(value, {
       fromMs: position.timeMs,
       startMs: position.startMs,
@@ -43,11 +41,7 @@ async function start(name = 'idle.ftr') {
     player.seekTime(jump.timeMs);
     return null;
   };
-  const rendered = render(
-    <FragtopProvider store={store} display={{ color: false }}>
-      <App onQuit={() => {}} player={player} onPromptSubmit={onPromptSubmit} />
-    </FragtopProvider>,
-  );
+  const rendered = renderApp(store, { player, submitPrompt: onPromptSubmit });
   open.push({ rendered, player, recording });
   await waitForInput(rendered);
   return { store, rendered, recording };
@@ -63,7 +57,7 @@ describe('replay screen', () => {
     await press(rendered, KEYS.right);
     await press(rendered, KEYS.right);
     await waitForFrame(rendered, (f) => frameNumber(f) === 3);
-    expect(store.getState().latest?.timeMs).toBe(recording.timeOf(2));
+    expect(store.getState().sample.latest?.timeMs).toBe(recording.timeOf(2));
     await press(rendered, KEYS.left);
     await waitForFrame(rendered, (f) => frameNumber(f) === 2);
   });
@@ -73,7 +67,7 @@ describe('replay screen', () => {
     await press(rendered, 'G');
     await waitForFrame(rendered, (f) => frameNumber(f) === recording.frameCount);
     // A jump replays the 40 frames before its target, so the trends have a past.
-    expect(store.getState().history.map((point) => point.timeMs)).toEqual(
+    expect(store.getState().sample.history.map((point) => point.timeMs)).toEqual(
       Array.from({ length: 41 }, (_, i) => recording.timeOf(recording.frameCount - 41 + i)),
     );
     await press(rendered, 'g');
