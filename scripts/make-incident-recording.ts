@@ -12,10 +12,7 @@ import { openRecordingWriter } from '../src/sources/recording-writer.js';
 // Bundled to /tmp before it runs, so paths come from the working directory, not from this file.
 const ROOT = resolve(process.cwd());
 const REPORT_PATH = join(ROOT, 'fixtures/centos7-numa-k8s/dmesg.txt');
-const SLABINFO_PATH = join(
-  ROOT,
-  'fixtures/samples/slabinfo-slub-rhel7era-numa2-nf_conntrack-ptr-names-pcp-qa-002.txt',
-);
+const SLABINFO_PATH = join(ROOT, 'fixtures/centos7-numa-k8s/proc/slabinfo');
 const KUBELET_NOTES_PATH = join(ROOT, 'fixtures/samples/incident-notes-k8s-order6-kubelet.txt');
 const OUT = join(ROOT, 'fixtures/recordings/k8s-order6-incident.ftr');
 

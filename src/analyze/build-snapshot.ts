@@ -6,6 +6,7 @@ import { parsePageTypeInfo } from '../parse/pagetypeinfo.js';
 import { parseSlabInfo } from '../parse/slabinfo.js';
 import { parseZoneInfo } from '../parse/zoneinfo.js';
 import type { BuddyZone, PageTypeInfo, Parsed, Problem, ZoneInfo } from '../parse/types.js';
+import { sameZone } from '../parse/zone-key.js';
 import { fragmentationIndex, toDebugfs, unusableIndex } from './fragmentation-index.js';
 import type { MemorySummary, SlabRow, Snapshot, Unavailable, ZoneSnapshot } from './snapshot-types.js';
 import { canAllocate } from './watermark-check.js';
@@ -29,10 +30,6 @@ function parseFile<T>(
   const parsed = parse(read.text, name);
   problems.push(...parsed.problems);
   return parsed.value;
-}
-
-function sameZone(a: { node: number; zone: string }, b: { node: number; zone: string }): boolean {
-  return a.node === b.node && a.zone === b.zone;
 }
 
 function zoneFromBuddy(

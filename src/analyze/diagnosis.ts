@@ -8,6 +8,7 @@ import type {
   ZoneInfoZone,
   ZoneKey,
 } from '../parse/types.js';
+import { sameZone } from '../parse/zone-key.js';
 import { contigPageInfo, fragmentationIndex, unusableIndex } from './fragmentation-index.js';
 import { highAtomicFreePages, migrateTypesByZone, usableFreeBlocksByOrder } from './migrate-types.js';
 import {
@@ -110,8 +111,6 @@ export interface Diagnosis {
   servableBlocks: number;
   zones: ZoneDiagnosis[];
 }
-
-const sameZone = (a: ZoneKey, b: ZoneKey): boolean => a.node === b.node && a.zone === b.zone;
 
 /** Protection (lowmem_reserve) a lower zone keeps from requests of class `requestZone`. */
 function lowmemReserve(zone: ZoneInfoZone, all: readonly ZoneInfoZone[], requestZone: string): number {

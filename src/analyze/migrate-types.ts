@@ -1,6 +1,7 @@
 // Which migrate types hold a zone's large free blocks, and how much of it is pinned by unmovable pageblocks.
 
 import type { PageTypeBlockRow, PageTypeFreeRow, ZoneKey } from '../parse/types.js';
+import { sameZone } from '../parse/zone-key.js';
 
 /** The free lists an ordinary allocation may take from (MIGRATE_PCPTYPES; 4.4+ watermark check). */
 export const USABLE_TYPES: readonly string[] = ['Unmovable', 'Movable', 'Reclaimable'];
@@ -30,8 +31,6 @@ export interface ZoneMigrateTypes extends ZoneKey {
   /** unmovableShare ≥ UNMOVABLE_SHARE_WARNING: compaction is unlikely to help much. */
   unmovableWarning: boolean;
 }
-
-const sameZone = (a: ZoneKey, b: ZoneKey): boolean => a.node === b.node && a.zone === b.zone;
 
 /** Per zone (in the order the free rows list them): where the order ≥ target free blocks are, and block counts. */
 export function migrateTypesByZone(

@@ -2,6 +2,7 @@
 // the report is returned as printed (analyze/enrich-failure decodes its flags and explains it).
 import { parseLogLine, type LogFormat } from './kernel-log-line.js';
 import type { Parsed, Problem } from './types.js';
+import { sameZone } from './zone-key.js';
 
 export type FailureKind = 'page-allocation-failure' | 'oom-kill';
 
@@ -192,10 +193,6 @@ function toLogicalLines(records: readonly LogRecord[]): LogicalLine[] {
   return out;
 }
 
-function sameZone(a: { node: number; zone: string }, node: number, zone: string): boolean {
-  return a.node === node && a.zone === zone;
-}
-
 interface OrderLine {
   node: number;
   zone: string;
@@ -327,8 +324,7 @@ export function parseAllocFailures(lines: string[], file = 'kmsg'): Parsed<Parse
   };
   const closeCompleted = (): void => {
     for (const d of open) {
-      const complete =
-        d.zones.length > 0 && d.memInfoZones.every((z) => d.zones.some((o) => sameZone(o, z.node, z.zone)));
+      const complete = d.zones.length > 0 && d.memInfoZones.every((z) => d.zones.some((o) => sameZone(o, z)));
       if (d.stage === 'meminfo' && complete) d.stage = 'done';
     }
     open = open.filter((d) => d.stage !== 'done' && index - d.lastIndex <= MAX_LINE_GAP);
@@ -511,7 +507,7 @@ export function parseAllocFailures(lines: string[], file = 'kmsg'): Parsed<Parse
     if (zoneLine) {
       const node = zoneLine[1] === undefined ? 0 : Number(zoneLine[1]);
       const zone = zoneLine[2] ?? '';
-      const d = memInfoTarget((x) => !x.memInfoZones.some((z) => sameZone(z, node, zone)));
+      const d = memInfoTarget((x) => !x.memInfoZones.some((z) => sameZone(z, { node, zone })));
       if (d) {
         const entry: MemInfoZone = {
           node,
@@ -532,7 +528,7 @@ export function parseAllocFailures(lines: string[], file = 'kmsg'): Parsed<Parse
     if (orderLine) {
       const read = readOrderLine(orderLine, file, line, problems);
       if (!read) return;
-      const d = memInfoTarget((x) => !x.zones.some((z) => sameZone(z, read.node, read.zone)));
+      const d = memInfoTarget((x) => !x.zones.some((z) => sameZone(z, read)));
       if (d) {
         d.zones.push({ node: read.node, zone: read.zone, free: read.free, typesByOrder: read.typesByOrder });
         d.pageSizeBytes ??= read.blockKb * 1024;

@@ -1,14 +1,9 @@
 // Parses /proc/buddyinfo: free blocks per order for each node and zone.
 import type { BuddyInfo, BuddyZone, Parsed, Problem } from './types.js';
+import { quote } from './problem-text.js';
 
 const ZONE_LINE = /^Node\s+(\d+),\s*zone\s+(\S+)(.*)$/;
 const COUNT = /^\d+$/;
-
-/** Short, quoted copy of a line for problem messages. */
-function quote(line: string): string {
-  const trimmed = line.trim();
-  return JSON.stringify(trimmed.length > 60 ? `${trimmed.slice(0, 57)}...` : trimmed);
-}
 
 /**
  * A column legend some tools and copies put above the rows: optional words followed by the order

@@ -1,14 +1,10 @@
 // Parses the flat counter files /proc/vmstat (`name value`) and /proc/meminfo (`Name:  value kB`).
 import type { Counters, Parsed, Problem } from './types.js';
+import { quote } from './problem-text.js';
 
 const VMSTAT_LINE = /^(\S+)\s+(-?\d+)$/;
 // Names may hold parentheses (`Active(anon)`); HugePages_* counts carry no unit.
 const MEMINFO_LINE = /^([^:\s]+):\s*(\d+)(?:\s+(\S+))?$/;
-
-function quote(line: string): string {
-  const trimmed = line.trim();
-  return JSON.stringify(trimmed.length > 60 ? `${trimmed.slice(0, 57)}...` : trimmed);
-}
 
 /** Runs `parseLine` over the non-blank lines; a counter name seen twice keeps its first value. */
 function parseLines(

@@ -1,5 +1,6 @@
 // Parses /proc/pagetypeinfo: free blocks per migrate type and order, and pageblocks per migrate type.
 import type { PageTypeBlockRow, PageTypeFreeRow, PageTypeInfo, Parsed, Problem } from './types.js';
+import { quote } from './problem-text.js';
 
 const BLOCK_ORDER = /^Page block order:\s*(\d+)\s*$/;
 const PAGES_PER_BLOCK = /^Pages per block:\s*(\d+)\s*$/;
@@ -13,11 +14,6 @@ const FREE_CELL = /^(>?)(\d+)$/;
 const COUNT = /^\d+$/;
 
 type Section = 'none' | 'free' | 'blocks' | 'mixed';
-
-function quote(line: string): string {
-  const trimmed = line.trim();
-  return JSON.stringify(trimmed.length > 60 ? `${trimmed.slice(0, 57)}...` : trimmed);
-}
 
 function splitTokens(rest: string): string[] {
   const trimmed = rest.trim();

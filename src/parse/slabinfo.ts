@@ -1,15 +1,11 @@
 // Parses /proc/slabinfo (versions 2.0 and 2.1, SLAB and SLUB): one row per slab cache.
 import type { Parsed, Problem, SlabCache, SlabInfo } from './types.js';
+import { quote } from './problem-text.js';
 
 const VERSION_LINE = /^slabinfo - version:\s*(\S+)/;
 const COUNT = /^\d+$/;
 const GROUPS = ['tunables', 'slabdata', 'globalstat', 'cpustat'] as const;
 type Group = (typeof GROUPS)[number];
-
-function quote(line: string): string {
-  const trimmed = line.trim();
-  return JSON.stringify(trimmed.length > 60 ? `${trimmed.slice(0, 57)}...` : trimmed);
-}
 
 function isGroup(token: string): token is Group {
   return (GROUPS as readonly string[]).includes(token);

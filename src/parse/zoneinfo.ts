@@ -1,5 +1,6 @@
 // Parses /proc/zoneinfo (2.6.16 to 6.18 layouts): watermarks, sizes and counters per zone, plus per-node stats.
 import type { Parsed, Problem, ZoneInfo, ZoneInfoZone } from './types.js';
+import { quote } from './problem-text.js';
 
 const ZONE_HEADER = /^Node\s+(\d+),\s*zone\s+(\S+)\s*$/;
 const PAGES_FREE = /^pages free\s+(\d+)\s*$/;
@@ -24,11 +25,6 @@ type ZoneFieldKey = keyof typeof ZONE_FIELDS;
 
 function isZoneField(key: string): key is ZoneFieldKey {
   return Object.prototype.hasOwnProperty.call(ZONE_FIELDS, key);
-}
-
-function quote(line: string): string {
-  const trimmed = line.trim();
-  return JSON.stringify(trimmed.length > 60 ? `${trimmed.slice(0, 57)}...` : trimmed);
 }
 
 /**

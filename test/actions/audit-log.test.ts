@@ -1,3 +1,4 @@
+// Tests the remediation audit log: its default path, one JSON line per action, and the kernel-log line.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+// Tests remediation: which file each action writes, action names, and runs on a temporary proc/sys root and on this machine.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import {
   chmodSync,

@@ -10,9 +10,9 @@ function diagnose(input: DiagnoseInput) {
   return { ...data, reason: reasonText(data), advice: adviceTexts(data) };
 }
 import type { BuddyZone, ZoneInfoZone } from '../../src/parse/types.js';
-import c9Buddy from '../../fixtures/samples/buddyinfo-centos9-5.14-x86-dma-dma32-only.txt?raw';
-import c9Zoneinfo from '../../fixtures/samples/zoneinfo-centos9-5.14-x86-small-vm.txt?raw';
-import c9Pagetype from '../../fixtures/samples/pagetypeinfo-centos9-5.14-x86-small-vm.txt?raw';
+import c9Buddy from '../../fixtures/centos9-5.14-vm/proc/buddyinfo?raw';
+import c9Zoneinfo from '../../fixtures/centos9-5.14-vm/proc/zoneinfo?raw';
+import c9Pagetype from '../../fixtures/centos9-5.14-vm/proc/pagetypeinfo?raw';
 import { buddyRow, pagetypeRows, zoneinfoField, zoneinfoProtection } from './sample-data.js';
 
 function zone(

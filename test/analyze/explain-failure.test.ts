@@ -1,3 +1,4 @@
+// Tests why an allocation failure happened (its cause) and what asked for the memory (its culprit).
 import { describe, it, expect } from 'vitest';
 import { explainFailure, type FailureFacts } from '../../src/analyze/explain-failure.js';
 

@@ -10,9 +10,9 @@ import {
   toDebugfs,
   unusableIndex,
 } from '../../src/analyze/fragmentation-index.js';
-import k8sBuddy from '../../fixtures/samples/buddyinfo-centos7-3.10.0-1160-numa2-fragmented-k8s-node.txt?raw';
-import c9Buddy from '../../fixtures/samples/buddyinfo-centos9-5.14-x86-dma-dma32-only.txt?raw';
-import c9Zoneinfo from '../../fixtures/samples/zoneinfo-centos9-5.14-x86-small-vm.txt?raw';
+import k8sBuddy from '../../fixtures/centos7-numa-k8s/proc/buddyinfo?raw';
+import c9Buddy from '../../fixtures/centos9-5.14-vm/proc/buddyinfo?raw';
+import c9Zoneinfo from '../../fixtures/centos9-5.14-vm/proc/zoneinfo?raw';
 import { buddyRow, zoneinfoField } from './sample-data.js';
 
 describe('3.10 (CentOS 7, NUMA, fragmented k8s node) buddyinfo', () => {

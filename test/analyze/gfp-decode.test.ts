@@ -1,3 +1,4 @@
+// Tests decoding a GFP mask into flag names for each kernel version.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { decodeGfp } from '../../src/analyze/gfp-decode.js';

@@ -7,9 +7,9 @@ import {
   migrateTypesByZone,
   usableFreeBlocksByOrder,
 } from '../../src/analyze/migrate-types.js';
-import c9Pagetype from '../../fixtures/samples/pagetypeinfo-centos9-5.14-x86-small-vm.txt?raw';
-import c9Buddy from '../../fixtures/samples/buddyinfo-centos9-5.14-x86-dma-dma32-only.txt?raw';
-import ubuntuPagetype from '../../fixtures/samples/pagetypeinfo-ubuntu-3.2-x86-reserve.txt?raw';
+import c9Pagetype from '../../fixtures/centos9-5.14-vm/proc/pagetypeinfo?raw';
+import c9Buddy from '../../fixtures/centos9-5.14-vm/proc/buddyinfo?raw';
+import ubuntuPagetype from '../../fixtures/ubuntu-3.2/proc/pagetypeinfo?raw';
 import blackholePagetype from '../../fixtures/samples/pagetypeinfo-x86-highatomic-nonzero-cma-myblackhole-notes.txt?raw';
 import { buddyRow, pagetypeRows } from './sample-data.js';
 

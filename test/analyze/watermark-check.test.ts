@@ -4,11 +4,11 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { canAllocate, watermarkAlgorithm } from '../../src/analyze/watermark-check.js';
 import { contigPageInfo } from '../../src/analyze/fragmentation-index.js';
-import k8sBuddy from '../../fixtures/samples/buddyinfo-centos7-3.10.0-1160-numa2-fragmented-k8s-node.txt?raw';
+import k8sBuddy from '../../fixtures/centos7-numa-k8s/proc/buddyinfo?raw';
 import zoneinfo310 from '../../fixtures/samples/zoneinfo-3.10era-x86-numa2-32cpu-pcp-qa-002.txt?raw';
-import c9Buddy from '../../fixtures/samples/buddyinfo-centos9-5.14-x86-dma-dma32-only.txt?raw';
-import c9Zoneinfo from '../../fixtures/samples/zoneinfo-centos9-5.14-x86-small-vm.txt?raw';
-import c9Pagetype from '../../fixtures/samples/pagetypeinfo-centos9-5.14-x86-small-vm.txt?raw';
+import c9Buddy from '../../fixtures/centos9-5.14-vm/proc/buddyinfo?raw';
+import c9Zoneinfo from '../../fixtures/centos9-5.14-vm/proc/zoneinfo?raw';
+import c9Pagetype from '../../fixtures/centos9-5.14-vm/proc/pagetypeinfo?raw';
 import { buddyRow, pagetypeRows, zoneinfoField } from './sample-data.js';
 
 const OLD = '3.10.0-514.el7.x86_64';

@@ -1,3 +1,4 @@
+// Tests command-line parsing: durations, modes and options, and the usage errors.
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/parse-args.js';
 import { parseDuration } from '../../src/cli/duration.js';

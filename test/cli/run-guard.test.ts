@@ -1,3 +1,4 @@
+// Tests fragtop guard: when it decides to act, and a run that compacts or drops caches on a temporary root.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+// Tests the built fragtop command line end to end: snapshot JSON and text, replay frames, usage errors, --help.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

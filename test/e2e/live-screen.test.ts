@@ -1,3 +1,4 @@
+// Tests the built fragtop in a real terminal (tmux): the live screen, a report written into the kernel log, replay and demo.
 import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// Tests fragtop check: the one-line verdict and exit code of the node-problem-detector contract.
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../src/analyze/build-snapshot.js';
 import { checkSnapshot } from '../../src/export/check.js';

@@ -1,3 +1,4 @@
+// Tests the Prometheus exposition (zone, verdict, failure and slab series) and the --listen address forms.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createFragtopStore } from '../../src/store/create-store.js';

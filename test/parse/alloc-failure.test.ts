@@ -14,8 +14,9 @@ function lines(text: string): string[] {
   return out;
 }
 
-function sampleLines(name: string): string[] {
-  return lines(readFileSync(new URL(`../../fixtures/samples/${name}`, import.meta.url), 'utf8'));
+/** A captured log by its path under fixtures/. */
+function capturedLines(path: string): string[] {
+  return lines(readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8'));
 }
 
 function fixtureLines(name: string): string[] {
@@ -29,12 +30,13 @@ function only(input: string[], file = 'test'): AllocFailure {
   return parsed.value.failures[0] as AllocFailure;
 }
 
-const CENTOS7 = 'kernlog-centos7-3.10.0-514-exe-order6-0x10c0d0-nf_conntrack-memcg.txt';
-const BMC = 'kernlog-5.5-x86-bmc-watchdog-order4-GFP_KERNEL-COMP-cpuset-mems0-1.txt';
+const CENTOS7 = 'centos7-numa-k8s/dmesg.txt';
+const BMC = 'samples/kernlog-5.5-x86-bmc-watchdog-order4-GFP_KERNEL-COMP-cpuset-mems0-1.txt';
 const ANDROID =
-  'kernlog-android-arm64-nonnuma-activitymanager-order0-GFP_NOIO-cpuset-foreground-cma-highatomic-excerpt.txt';
-const SYSRQ = 'kernlog-x86-5.19ish-sysrq-m-show-memory-boost-reserved_highatomic-UMEH-trailing-spaces.txt';
-const NOTES = 'incident-notes-k8s-order6-kubelet.txt';
+  'samples/kernlog-android-arm64-nonnuma-activitymanager-order0-GFP_NOIO-cpuset-foreground-cma-highatomic-excerpt.txt';
+const SYSRQ =
+  'samples/kernlog-x86-5.19ish-sysrq-m-show-memory-boost-reserved_highatomic-UMEH-trailing-spaces.txt';
+const NOTES = 'samples/incident-notes-k8s-order6-kubelet.txt';
 
 // The 3.10 sample, read by hand: its call trace without the `?` frames, and its Mem-Info lines.
 const CENTOS7_TRACE = [
@@ -103,7 +105,7 @@ const CENTOS7_MEMINFO = [
 
 describe('parseAllocFailures: real samples', () => {
   it('assembles the CentOS 7 3.10.0-514 report (syslog, #012, wrapped lines, a second unrelated stack)', () => {
-    const f = only(sampleLines(CENTOS7));
+    const f = only(capturedLines(CENTOS7));
     expect(f).toMatchObject({
       time: '--11-12T15:15:41',
       process: 'exe',
@@ -133,7 +135,7 @@ describe('parseAllocFailures: real samples', () => {
   });
 
   it('reads the 5.x one-line header with kernel-printed names, nodemask and cpuset (bare lines, no Mem-Info)', () => {
-    const f = only(sampleLines(BMC));
+    const f = only(capturedLines(BMC));
     expect(f).toEqual({
       time: null,
       process: 'bmc-watchdog',
@@ -179,7 +181,7 @@ describe('parseAllocFailures: real samples', () => {
   });
 
   it('reads the Android excerpt: double timestamps, non-NUMA per-order lines, CMA-only DMA32', () => {
-    const f = only(sampleLines(ANDROID));
+    const f = only(capturedLines(ANDROID));
     expect(f).toMatchObject({
       time: 36.172486,
       process: 'ActivityManager',
@@ -215,14 +217,14 @@ describe('parseAllocFailures: real samples', () => {
   });
 
   it('finds no failure in a SysRq-m Show Memory dump', () => {
-    expect(parseAllocFailures(sampleLines(SYSRQ), 'sysrq')).toEqual({
+    expect(parseAllocFailures(capturedLines(SYSRQ), 'sysrq')).toEqual({
       value: { failures: [], suppressedTotal: 0 },
       problems: [],
     });
   });
 
   it('finds the bare header in the incident notes and ignores the kubelet lines', () => {
-    const f = only(sampleLines(NOTES));
+    const f = only(capturedLines(NOTES));
     expect(f).toMatchObject({
       time: null,
       process: 'runc:[1:CHILD]',
@@ -256,7 +258,7 @@ describe('parseAllocFailures: the same report in every log format', () => {
     const f = only(fixtureLines(file), file);
     const { time: got, line: _line, ...rest } = f;
     expect(got).toBe(time);
-    const reference = only(sampleLines(CENTOS7));
+    const reference = only(capturedLines(CENTOS7));
     const { time: _t, line: _l, ...expected } = reference;
     expect(rest).toEqual(expected);
   });
@@ -552,9 +554,9 @@ describe('parseAllocFailures: problems', () => {
 
   it('never throws, whatever the lines', () => {
     const pool = [
-      ...sampleLines(CENTOS7),
-      ...sampleLines(BMC),
-      ...sampleLines(ANDROID),
+      ...capturedLines(CENTOS7),
+      ...capturedLines(BMC),
+      ...capturedLines(ANDROID),
       ...fixtureLines('kmsg.txt'),
       ...interleavedPool(),
     ];

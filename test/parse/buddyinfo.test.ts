@@ -2,30 +2,30 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { parseBuddyInfo } from '../../src/parse/buddyinfo.js';
-import { allNumbers, anyInput, problemsPointInside, sample } from './helpers.js';
+import { allNumbers, anyInput, fixture, problemsPointInside } from './helpers.js';
 
 const SAMPLES = [
-  'buddyinfo-arm32-2.6.16-dma-only.txt',
-  'buddyinfo-arm32-3.4-android-normal-highmem.txt',
-  'buddyinfo-centos7-3.10.0-1160-numa2-fragmented-k8s-node.txt',
-  'buddyinfo-centos9-5.14-x86-dma-dma32-only.txt',
-  'buddyinfo-ubuntu-3.2-x86.txt',
-  'buddyinfo-x86-1node-3zones-node-exporter-fixture.txt',
-  'buddyinfo-x86-1node-jc-fixture.txt',
-  'buddyinfo-x86-myblackhole-notes.txt',
-  'buddyinfo-6.18-x86-local-capture.txt',
+  'arm32-2.6.16-slab/proc/buddyinfo',
+  'samples/buddyinfo-arm32-3.4-android-normal-highmem.txt',
+  'centos7-numa-k8s/proc/buddyinfo',
+  'centos9-5.14-vm/proc/buddyinfo',
+  'ubuntu-3.2/proc/buddyinfo',
+  'samples/buddyinfo-x86-1node-3zones-node-exporter-fixture.txt',
+  'samples/buddyinfo-x86-1node-jc-fixture.txt',
+  'samples/buddyinfo-x86-myblackhole-notes.txt',
+  'samples/buddyinfo-6.18-x86-local-capture.txt',
 ];
 
 describe('parseBuddyInfo on real samples', () => {
   it.each(SAMPLES)('%s parses without problems, 11 orders per zone', (name) => {
-    const { value, problems } = parseBuddyInfo(sample(name));
+    const { value, problems } = parseBuddyInfo(fixture(name));
     expect(problems).toEqual([]);
     expect(value.zones.length).toBeGreaterThan(0);
     for (const z of value.zones) expect(z.freeBlocksByOrder).toHaveLength(11);
   });
 
   it('reads both nodes of the CentOS 7 k8s node, 6-digit counts and a missing trailing blank', () => {
-    const { value } = parseBuddyInfo(sample('buddyinfo-centos7-3.10.0-1160-numa2-fragmented-k8s-node.txt'));
+    const { value } = parseBuddyInfo(fixture('centos7-numa-k8s/proc/buddyinfo'));
     expect(value.zones.map((z) => [z.node, z.zone])).toEqual([
       [0, 'DMA'],
       [0, 'DMA32'],
@@ -41,14 +41,14 @@ describe('parseBuddyInfo on real samples', () => {
   });
 
   it('reads a DMA-only 2.6.16 board', () => {
-    const { value } = parseBuddyInfo(sample('buddyinfo-arm32-2.6.16-dma-only.txt'));
+    const { value } = parseBuddyInfo(fixture('arm32-2.6.16-slab/proc/buddyinfo'));
     expect(value.zones).toEqual([
       { node: 0, zone: 'DMA', freeBlocksByOrder: [8, 7, 5, 3, 4, 5, 2, 1, 1, 1, 4] },
     ]);
   });
 
   it('reads HighMem on 32-bit ARM', () => {
-    const { value } = parseBuddyInfo(sample('buddyinfo-arm32-3.4-android-normal-highmem.txt'));
+    const { value } = parseBuddyInfo(fixture('samples/buddyinfo-arm32-3.4-android-normal-highmem.txt'));
     expect(value.zones[1]).toEqual({
       node: 0,
       zone: 'HighMem',
@@ -57,7 +57,7 @@ describe('parseBuddyInfo on real samples', () => {
   });
 
   it('reads a copy whose trailing blanks were stripped', () => {
-    const { value } = parseBuddyInfo(sample('buddyinfo-x86-myblackhole-notes.txt'));
+    const { value } = parseBuddyInfo(fixture('samples/buddyinfo-x86-myblackhole-notes.txt'));
     expect(value.zones[1]?.freeBlocksByOrder).toEqual([258, 253, 133, 122, 89, 48, 9, 4, 4, 8, 6]);
   });
 });
@@ -146,7 +146,7 @@ describe('parseBuddyInfo on malformed lines', () => {
 });
 
 describe('parseBuddyInfo never throws', () => {
-  const texts = SAMPLES.map(sample);
+  const texts = SAMPLES.map(fixture);
   it('returns arrays and finite numbers for any input', () => {
     fc.assert(
       fc.property(anyInput(texts), (text) => {

@@ -2,31 +2,31 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { parseMeminfo, parseVmstat } from '../../src/parse/counters.js';
-import { allNumbers, anyInput, problemsPointInside, sample } from './helpers.js';
+import { allNumbers, anyInput, fixture, problemsPointInside } from './helpers.js';
 
 const VMSTAT_SAMPLES: [string, number][] = [
-  ['vmstat-4.x-early-node-exporter-fixture.txt', 120],
-  ['vmstat-5.8ish-jc-fixture.txt', 147],
-  ['vmstat-5.9plus-numa2-pcp-qa-007.txt', 164],
-  ['vmstat-6.18-x86-local-capture.txt', 192],
+  ['samples/vmstat-4.x-early-node-exporter-fixture.txt', 120],
+  ['samples/vmstat-5.8ish-jc-fixture.txt', 147],
+  ['samples/vmstat-5.9plus-numa2-pcp-qa-007.txt', 164],
+  ['samples/vmstat-6.18-x86-local-capture.txt', 192],
 ];
-const MEMINFO_SAMPLE = 'meminfo-6.18-x86-local-capture.txt';
+const MEMINFO_SAMPLE = 'samples/meminfo-6.18-x86-local-capture.txt';
 
 describe('parseVmstat', () => {
   it.each(VMSTAT_SAMPLES)('%s gives one counter per line (%i) and no problems', (name, lines) => {
-    const { value, problems } = parseVmstat(sample(name));
+    const { value, problems } = parseVmstat(fixture(name));
     expect(problems).toEqual([]);
     expect(Object.keys(value)).toHaveLength(lines);
   });
 
   it('reads exact values', () => {
-    const old = parseVmstat(sample('vmstat-4.x-early-node-exporter-fixture.txt')).value;
+    const old = parseVmstat(fixture('samples/vmstat-4.x-early-node-exporter-fixture.txt')).value;
     expect(old['nr_free_pages']).toBe(977769);
     expect(old['allocstall']).toBe(83165);
     expect(old['compact_stall']).toBe(210959);
     expect(old['pgalloc_normal']).toBe(2287227526);
     expect(old['allocstall_normal']).toBeUndefined();
-    const newer = parseVmstat(sample('vmstat-5.9plus-numa2-pcp-qa-007.txt')).value;
+    const newer = parseVmstat(fixture('samples/vmstat-5.9plus-numa2-pcp-qa-007.txt')).value;
     expect(newer['nr_free_pages']).toBe(1052928);
     expect(newer['allocstall_normal']).toBe(0);
     expect(newer['pgalloc_normal']).toBe(4839906);
@@ -57,7 +57,7 @@ describe('parseVmstat', () => {
 
 describe('parseMeminfo', () => {
   it('reads this machine’s 6.18 capture', () => {
-    const { value, problems } = parseMeminfo(sample(MEMINFO_SAMPLE));
+    const { value, problems } = parseMeminfo(fixture(MEMINFO_SAMPLE));
     expect(problems).toEqual([]);
     expect(Object.keys(value)).toHaveLength(54);
     expect(value['MemTotal']).toBe(24684096);
@@ -93,7 +93,7 @@ describe('parseMeminfo', () => {
 });
 
 describe('counter parsers never throw', () => {
-  const texts = [...VMSTAT_SAMPLES.map(([n]) => n), MEMINFO_SAMPLE].map(sample);
+  const texts = [...VMSTAT_SAMPLES.map(([n]) => n), MEMINFO_SAMPLE].map(fixture);
   it('return finite numbers and in-range problems for any input', () => {
     fc.assert(
       fc.property(anyInput(texts), (text) => {

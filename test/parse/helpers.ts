@@ -1,10 +1,11 @@
-// Shared by the parser tests: sample loading and input generators for the never-throw properties.
+// Shared by the parser tests: fixture loading and input generators for the never-throw properties.
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import type { Problem } from '../../src/parse/types.js';
 
-export function sample(name: string): string {
-  return readFileSync(new URL(`../../fixtures/samples/${name}`, import.meta.url), 'utf8');
+/** A captured file by its path under fixtures/: a machine's tree (`ubuntu-3.2/proc/zoneinfo`) or `samples/…`. */
+export function fixture(path: string): string {
+  return readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8');
 }
 
 /** Reads a live /proc file, or returns undefined when this machine does not let us (no file, not root). */

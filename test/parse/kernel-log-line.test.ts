@@ -1,3 +1,4 @@
+// Tests reading one kernel-log line in every supported log format, and that odd lines never throw.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { parseLogLine } from '../../src/parse/kernel-log-line.js';

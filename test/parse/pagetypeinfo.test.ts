@@ -4,16 +4,16 @@ import fc from 'fast-check';
 import { parsePageTypeInfo } from '../../src/parse/pagetypeinfo.js';
 import { parseBuddyInfo } from '../../src/parse/buddyinfo.js';
 import type { PageTypeInfo } from '../../src/parse/types.js';
-import { allNumbers, anyInput, problemsPointInside, sample } from './helpers.js';
+import { allNumbers, anyInput, fixture, problemsPointInside } from './helpers.js';
 
 const SAMPLES = [
-  'pagetypeinfo-4.4plus-x86-1node-highatomic-isolate-jc-fixture.txt',
-  'pagetypeinfo-arm32-3.4-android-highmem-reserve.txt',
-  'pagetypeinfo-centos9-5.14-x86-small-vm.txt',
-  'pagetypeinfo-ubuntu-3.2-x86-reserve.txt',
-  'pagetypeinfo-x86-highatomic-nonzero-cma-myblackhole-notes.txt',
-  'pagetypeinfo-x86-numa2-mirror-patched-reserve-3.x-header-repeats-per-node.txt',
-  'pagetypeinfo-6.18-x86-local-capture.txt',
+  'samples/pagetypeinfo-4.4plus-x86-1node-highatomic-isolate-jc-fixture.txt',
+  'samples/pagetypeinfo-arm32-3.4-android-highmem-reserve.txt',
+  'centos9-5.14-vm/proc/pagetypeinfo',
+  'ubuntu-3.2/proc/pagetypeinfo',
+  'samples/pagetypeinfo-x86-highatomic-nonzero-cma-myblackhole-notes.txt',
+  'samples/pagetypeinfo-x86-numa2-mirror-patched-reserve-3.x-header-repeats-per-node.txt',
+  'samples/pagetypeinfo-6.18-x86-local-capture.txt',
 ];
 
 const NO_CAP = Array<boolean>(11).fill(false);
@@ -27,7 +27,7 @@ function blockRow(info: PageTypeInfo, node: number, zone: string) {
 
 describe('parsePageTypeInfo on real samples', () => {
   it.each(SAMPLES)('%s parses without problems', (name) => {
-    const { value, problems } = parsePageTypeInfo(sample(name));
+    const { value, problems } = parsePageTypeInfo(fixture(name));
     expect(problems).toEqual([]);
     expect(value.free.length).toBe(value.migrateTypes.length * value.blocks.length);
     for (const row of value.free) {
@@ -37,7 +37,7 @@ describe('parsePageTypeInfo on real samples', () => {
   });
 
   it('reads the 4.4+ layout (HighAtomic, Isolate, no CMA)', () => {
-    const { value } = parsePageTypeInfo(sample(SAMPLES[0] ?? ''));
+    const { value } = parsePageTypeInfo(fixture(SAMPLES[0] ?? ''));
     expect(value.pageblockOrder).toBe(9);
     expect(value.pagesPerBlock).toBe(512);
     expect(value.migrateTypes).toEqual(['Unmovable', 'Movable', 'Reclaimable', 'HighAtomic', 'Isolate']);
@@ -59,7 +59,9 @@ describe('parsePageTypeInfo on real samples', () => {
   });
 
   it('reads 32-bit ARM 3.4: page block order 10, Reserve, HighMem', () => {
-    const { value } = parsePageTypeInfo(sample('pagetypeinfo-arm32-3.4-android-highmem-reserve.txt'));
+    const { value } = parsePageTypeInfo(
+      fixture('samples/pagetypeinfo-arm32-3.4-android-highmem-reserve.txt'),
+    );
     expect(value.pageblockOrder).toBe(10);
     expect(value.pagesPerBlock).toBe(1024);
     expect(value.migrateTypes).toEqual(['Unmovable', 'Reclaimable', 'Movable', 'Reserve', 'Isolate']);
@@ -76,7 +78,7 @@ describe('parsePageTypeInfo on real samples', () => {
   });
 
   it('reads CentOS 9 with all six types', () => {
-    const { value } = parsePageTypeInfo(sample('pagetypeinfo-centos9-5.14-x86-small-vm.txt'));
+    const { value } = parsePageTypeInfo(fixture('centos9-5.14-vm/proc/pagetypeinfo'));
     expect(value.migrateTypes).toEqual([
       'Unmovable',
       'Movable',
@@ -99,7 +101,7 @@ describe('parsePageTypeInfo on real samples', () => {
   });
 
   it('reads Ubuntu 3.2 (Reserve, pre-4.4 type order)', () => {
-    const { value } = parsePageTypeInfo(sample('pagetypeinfo-ubuntu-3.2-x86-reserve.txt'));
+    const { value } = parsePageTypeInfo(fixture('ubuntu-3.2/proc/pagetypeinfo'));
     expect(value.migrateTypes).toEqual(['Unmovable', 'Reclaimable', 'Movable', 'Reserve', 'Isolate']);
     expect(freeRow(value, 0, 'Normal', 'Movable')?.freeBlocksByOrder).toEqual([
       5862, 19732, 10114, 4424, 1648, 829, 279, 138, 67, 35, 276,
@@ -115,7 +117,7 @@ describe('parsePageTypeInfo on real samples', () => {
 
   it('reads non-zero HighAtomic from a copy without trailing blanks', () => {
     const { value } = parsePageTypeInfo(
-      sample('pagetypeinfo-x86-highatomic-nonzero-cma-myblackhole-notes.txt'),
+      fixture('samples/pagetypeinfo-x86-highatomic-nonzero-cma-myblackhole-notes.txt'),
     );
     expect(freeRow(value, 0, 'Normal', 'HighAtomic')?.freeBlocksByOrder).toEqual([
       4, 22, 42, 56, 38, 16, 1, 4, 1, 0, 0,
@@ -125,7 +127,7 @@ describe('parsePageTypeInfo on real samples', () => {
 
   it('reads a header block that repeats per NUMA node, with a vendor type', () => {
     const { value } = parsePageTypeInfo(
-      sample('pagetypeinfo-x86-numa2-mirror-patched-reserve-3.x-header-repeats-per-node.txt'),
+      fixture('samples/pagetypeinfo-x86-numa2-mirror-patched-reserve-3.x-header-repeats-per-node.txt'),
     );
     expect(value.pageblockOrder).toBe(9);
     expect(value.pagesPerBlock).toBe(512);
@@ -160,11 +162,11 @@ describe('parsePageTypeInfo on real samples', () => {
   // These two captures were taken with the buddyinfo beside them and nothing moved in between:
   // per order, the types add up to the zone's buddy count.
   it.each([
-    ['pagetypeinfo-centos9-5.14-x86-small-vm.txt', 'buddyinfo-centos9-5.14-x86-dma-dma32-only.txt'],
-    ['pagetypeinfo-ubuntu-3.2-x86-reserve.txt', 'buddyinfo-ubuntu-3.2-x86.txt'],
+    ['centos9-5.14-vm/proc/pagetypeinfo', 'centos9-5.14-vm/proc/buddyinfo'],
+    ['ubuntu-3.2/proc/pagetypeinfo', 'ubuntu-3.2/proc/buddyinfo'],
   ])('%s sums per order to %s', (ptName, buddyName) => {
-    const pt = parsePageTypeInfo(sample(ptName)).value;
-    const buddy = parseBuddyInfo(sample(buddyName)).value;
+    const pt = parsePageTypeInfo(fixture(ptName)).value;
+    const buddy = parseBuddyInfo(fixture(buddyName)).value;
     for (const zone of buddy.zones) {
       const rows = pt.free.filter((r) => r.node === zone.node && r.zone === zone.zone);
       expect(rows).toHaveLength(pt.migrateTypes.length);
@@ -340,7 +342,7 @@ describe('parsePageTypeInfo on malformed lines', () => {
 });
 
 describe('parsePageTypeInfo never throws', () => {
-  const texts = SAMPLES.map(sample);
+  const texts = SAMPLES.map(fixture);
   it('returns arrays and finite numbers for any input', () => {
     fc.assert(
       fc.property(anyInput(texts), (text) => {

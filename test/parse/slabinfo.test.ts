@@ -2,27 +2,27 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { parseSlabInfo } from '../../src/parse/slabinfo.js';
-import { allNumbers, anyInput, problemsPointInside, sample } from './helpers.js';
+import { allNumbers, anyInput, fixture, problemsPointInside } from './helpers.js';
 
-const SLAB = 'slabinfo-slab-arm32-2.6.16-size-N-caches.txt';
+const SLAB = 'arm32-2.6.16-slab/proc/slabinfo';
 const SLUB_SAMPLES: [string, number][] = [
-  ['slabinfo-slub-3.x-pcp-qa-001.txt', 136],
-  ['slabinfo-slub-jc-fixture.txt', 145],
-  ['slabinfo-slub-nvidia-kvm-prometheus-procfs-fixture.txt', 300],
-  ['slabinfo-slub-rhel7era-numa2-nf_conntrack-ptr-names-pcp-qa-002.txt', 129],
-  ['slabinfo-slub-short-node-exporter-fixture.txt', 4],
+  ['ubuntu-3.2/proc/slabinfo', 136],
+  ['samples/slabinfo-slub-jc-fixture.txt', 145],
+  ['samples/slabinfo-slub-nvidia-kvm-prometheus-procfs-fixture.txt', 300],
+  ['centos7-numa-k8s/proc/slabinfo', 129],
+  ['samples/slabinfo-slub-short-node-exporter-fixture.txt', 4],
 ];
 
 const LEGEND_21 =
   '# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>';
 
 function find(name: string, file: string) {
-  return parseSlabInfo(sample(file)).value.caches.find((c) => c.name === name);
+  return parseSlabInfo(fixture(file)).value.caches.find((c) => c.name === name);
 }
 
 describe('parseSlabInfo on real samples', () => {
   it.each(SLUB_SAMPLES)('%s is SLUB 2.1 with %i caches and no problems', (name, count) => {
-    const { value, problems } = parseSlabInfo(sample(name));
+    const { value, problems } = parseSlabInfo(fixture(name));
     expect(problems).toEqual([]);
     expect(value.version).toBe('2.1');
     expect(value.allocator).toBe('slub');
@@ -30,7 +30,7 @@ describe('parseSlabInfo on real samples', () => {
   });
 
   it('reads the SLAB allocator of 2.6.16 with its tunables and odd names', () => {
-    const { value, problems } = parseSlabInfo(sample(SLAB));
+    const { value, problems } = parseSlabInfo(fixture(SLAB));
     expect(problems).toEqual([]);
     expect(value.version).toBe('2.1');
     expect(value.allocator).toBe('slab');
@@ -55,7 +55,7 @@ describe('parseSlabInfo on real samples', () => {
   });
 
   it('reads a long name that pushes the columns right', () => {
-    expect(find('dmaengine-unmap-128', 'slabinfo-slub-short-node-exporter-fixture.txt')).toEqual({
+    expect(find('dmaengine-unmap-128', 'samples/slabinfo-slub-short-node-exporter-fixture.txt')).toEqual({
       name: 'dmaengine-unmap-128',
       activeObjs: 1206,
       numObjs: 1320,
@@ -70,8 +70,8 @@ describe('parseSlabInfo on real samples', () => {
   });
 
   it('reads the per-netns nf_conntrack caches of a RHEL7-era node', () => {
-    const rhel7 = 'slabinfo-slub-rhel7era-numa2-nf_conntrack-ptr-names-pcp-qa-002.txt';
-    const { value } = parseSlabInfo(sample(rhel7));
+    const rhel7 = 'centos7-numa-k8s/proc/slabinfo';
+    const { value } = parseSlabInfo(fixture(rhel7));
     expect(value.caches.filter((c) => c.name.startsWith('nf_conntrack_')).map((c) => c.name)).toEqual([
       'nf_conntrack_ffff881026e52400',
       'nf_conntrack_ffff881026e50000',
@@ -93,7 +93,7 @@ describe('parseSlabInfo on real samples', () => {
   });
 
   it('reads big objects and names with parentheses', () => {
-    const nv = find('nvidia_stack_cache', 'slabinfo-slub-nvidia-kvm-prometheus-procfs-fixture.txt');
+    const nv = find('nvidia_stack_cache', 'samples/slabinfo-slub-nvidia-kvm-prometheus-procfs-fixture.txt');
     expect([
       nv?.activeObjs,
       nv?.numObjs,
@@ -102,7 +102,7 @@ describe('parseSlabInfo on real samples', () => {
       nv?.pagesPerSlab,
       nv?.numSlabs,
     ]).toEqual([321, 326, 12624, 2, 8, 163]);
-    const gfs = find('gfs2_glock(aspace)', 'slabinfo-slub-3.x-pcp-qa-001.txt');
+    const gfs = find('gfs2_glock(aspace)', 'ubuntu-3.2/proc/slabinfo');
     expect([gfs?.objSizeBytes, gfs?.objPerSlab, gfs?.pagesPerSlab]).toEqual([1056, 31, 8]);
   });
 });
@@ -242,7 +242,7 @@ describe('parseSlabInfo on malformed lines', () => {
 });
 
 describe('parseSlabInfo never throws', () => {
-  const texts = [SLAB, ...SLUB_SAMPLES.map(([n]) => n)].map(sample);
+  const texts = [SLAB, ...SLUB_SAMPLES.map(([n]) => n)].map(fixture);
   it('returns arrays and finite numbers for any input', () => {
     fc.assert(
       fc.property(anyInput(texts), (text) => {

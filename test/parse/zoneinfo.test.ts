@@ -3,26 +3,26 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { parseZoneInfo } from '../../src/parse/zoneinfo.js';
 import type { ZoneInfo } from '../../src/parse/types.js';
-import { allNumbers, anyInput, problemsPointInside, sample } from './helpers.js';
+import { allNumbers, anyInput, fixture, problemsPointInside } from './helpers.js';
 
 const SAMPLES = [
-  'zoneinfo-arm32-2.6.16-ancient-format.txt',
-  'zoneinfo-ubuntu-3.2-x86.txt',
-  'zoneinfo-arm32-3.4-android-normal-highmem.txt',
-  'zoneinfo-3.10era-x86-numa2-32cpu-pcp-qa-002.txt',
-  'zoneinfo-4.14era-x86-pcp-qa-005.txt',
-  'zoneinfo-5.8ish-x86-1node-jc-fixture.txt',
-  'zoneinfo-5.8ish-x86-1node-movable-device-node-exporter-fixture.txt',
-  'zoneinfo-centos9-5.14-x86-small-vm.txt',
-  'zoneinfo-SYNTHETIC-2node-jc-fixture.txt',
-  'zoneinfo-6.18-x86-local-capture.txt',
+  'arm32-2.6.16-slab/proc/zoneinfo',
+  'ubuntu-3.2/proc/zoneinfo',
+  'samples/zoneinfo-arm32-3.4-android-normal-highmem.txt',
+  'samples/zoneinfo-3.10era-x86-numa2-32cpu-pcp-qa-002.txt',
+  'samples/zoneinfo-4.14era-x86-pcp-qa-005.txt',
+  'samples/zoneinfo-5.8ish-x86-1node-jc-fixture.txt',
+  'samples/zoneinfo-5.8ish-x86-1node-movable-device-node-exporter-fixture.txt',
+  'centos9-5.14-vm/proc/zoneinfo',
+  'samples/zoneinfo-SYNTHETIC-2node-jc-fixture.txt',
+  'samples/zoneinfo-6.18-x86-local-capture.txt',
 ];
 
 function zone(info: ZoneInfo, node: number, name: string) {
   return info.zones.find((z) => z.node === node && z.zone === name);
 }
 function parse(name: string): ZoneInfo {
-  const { value, problems } = parseZoneInfo(sample(name));
+  const { value, problems } = parseZoneInfo(fixture(name));
   expect(problems).toEqual([]);
   return value;
 }
@@ -32,7 +32,7 @@ function names(info: ZoneInfo): string[] {
 
 describe('parseZoneInfo on real samples', () => {
   it.each(SAMPLES)('%s parses without problems', (name) => {
-    const { value, problems } = parseZoneInfo(sample(name));
+    const { value, problems } = parseZoneInfo(fixture(name));
     expect(problems).toEqual([]);
     for (const z of value.zones) {
       expect(z.pagesFree).toBeTypeOf('number');
@@ -42,7 +42,7 @@ describe('parseZoneInfo on real samples', () => {
   });
 
   it('reads the 2.6.16 layout: active/inactive, scanned with detail, old pagesets', () => {
-    const info = parse('zoneinfo-arm32-2.6.16-ancient-format.txt');
+    const info = parse('arm32-2.6.16-slab/proc/zoneinfo');
     expect(info).toEqual({
       zones: [
         {
@@ -64,7 +64,7 @@ describe('parseZoneInfo on real samples', () => {
   });
 
   it('reads 3.2: no managed line, stats before protection', () => {
-    const info = parse('zoneinfo-ubuntu-3.2-x86.txt');
+    const info = parse('ubuntu-3.2/proc/zoneinfo');
     expect(names(info)).toEqual(['0:DMA', '0:DMA32', '0:Normal']);
     const dma = zone(info, 0, 'DMA');
     expect(dma?.pagesFree).toBe(3960);
@@ -86,7 +86,7 @@ describe('parseZoneInfo on real samples', () => {
   });
 
   it('reads 3.4 HighMem on 32-bit ARM', () => {
-    const info = parse('zoneinfo-arm32-3.4-android-normal-highmem.txt');
+    const info = parse('samples/zoneinfo-arm32-3.4-android-normal-highmem.txt');
     expect(names(info)).toEqual(['0:Normal', '0:HighMem']);
     const normal = zone(info, 0, 'Normal');
     expect([normal?.pagesFree, normal?.watermarkMinPages, normal?.presentPages]).toEqual([
@@ -97,7 +97,7 @@ describe('parseZoneInfo on real samples', () => {
   });
 
   it('reads a real 2-node 3.10 box', () => {
-    const info = parse('zoneinfo-3.10era-x86-numa2-32cpu-pcp-qa-002.txt');
+    const info = parse('samples/zoneinfo-3.10era-x86-numa2-32cpu-pcp-qa-002.txt');
     expect(names(info)).toEqual(['0:DMA', '0:DMA32', '0:Normal', '1:Normal']);
     const n1 = zone(info, 1, 'Normal');
     expect(n1).toMatchObject({
@@ -119,7 +119,7 @@ describe('parseZoneInfo on real samples', () => {
   });
 
   it('reads 4.14: per-node stats go to the node, not to the zone above them', () => {
-    const info = parse('zoneinfo-4.14era-x86-pcp-qa-005.txt');
+    const info = parse('samples/zoneinfo-4.14era-x86-pcp-qa-005.txt');
     expect(names(info)).toEqual(['0:DMA', '0:DMA32', '0:Normal', '0:Movable(empty)', '0:Device(empty)']);
     const node0 = info.nodeStats[0] ?? {};
     expect(Object.keys(node0)).toHaveLength(25);
@@ -169,7 +169,7 @@ describe('parseZoneInfo on real samples', () => {
   });
 
   it('reads the 5.8 layouts', () => {
-    const jc = parse('zoneinfo-5.8ish-x86-1node-jc-fixture.txt');
+    const jc = parse('samples/zoneinfo-5.8ish-x86-1node-jc-fixture.txt');
     expect(names(jc)).toEqual(['0:DMA', '0:DMA32', '0:Normal', '0:Movable(empty)', '0:Device(empty)']);
     expect(zone(jc, 0, 'Normal')).toMatchObject({
       pagesFree: 5113,
@@ -178,7 +178,7 @@ describe('parseZoneInfo on real samples', () => {
       watermarkHighPages: 6145,
       managedPages: 236634,
     });
-    const ne = parse('zoneinfo-5.8ish-x86-1node-movable-device-node-exporter-fixture.txt');
+    const ne = parse('samples/zoneinfo-5.8ish-x86-1node-movable-device-node-exporter-fixture.txt');
     expect(ne.nodeStats[0]?.['nr_inactive_anon']).toBe(95612);
     expect(zone(ne, 0, 'DMA')?.stats['nr_inactive_anon']).toBeUndefined();
     expect(zone(ne, 0, 'Normal')).toMatchObject({
@@ -190,7 +190,7 @@ describe('parseZoneInfo on real samples', () => {
   });
 
   it('reads CentOS 9 5.14 with backported boost and cma lines', () => {
-    const info = parse('zoneinfo-centos9-5.14-x86-small-vm.txt');
+    const info = parse('centos9-5.14-vm/proc/zoneinfo');
     expect(names(info)).toEqual([
       '0:DMA',
       '0:DMA32',
@@ -215,7 +215,7 @@ describe('parseZoneInfo on real samples', () => {
   });
 
   it('reads the synthetic 2-node file: per-node stats for both nodes', () => {
-    const info = parse('zoneinfo-SYNTHETIC-2node-jc-fixture.txt');
+    const info = parse('samples/zoneinfo-SYNTHETIC-2node-jc-fixture.txt');
     expect(info.zones).toHaveLength(10);
     expect(Object.keys(info.nodeStats)).toEqual(['0', '1']);
     expect(zone(info, 1, 'DMA32')).toMatchObject({
@@ -227,7 +227,7 @@ describe('parseZoneInfo on real samples', () => {
   });
 
   it('reads 6.18: promo watermark and nr_free_pages_blocks', () => {
-    const info = parse('zoneinfo-6.18-x86-local-capture.txt');
+    const info = parse('samples/zoneinfo-6.18-x86-local-capture.txt');
     expect(names(info)).toEqual(['0:DMA', '0:DMA32', '0:Normal', '0:Movable(empty)', '0:Device(empty)']);
     expect(zone(info, 0, 'DMA')).toMatchObject({
       pagesFree: 3840,
@@ -319,7 +319,7 @@ describe('parseZoneInfo on malformed lines', () => {
 });
 
 describe('parseZoneInfo never throws', () => {
-  const texts = SAMPLES.map(sample);
+  const texts = SAMPLES.map(fixture);
   it('returns arrays and finite numbers for any input', () => {
     fc.assert(
       fc.property(anyInput(texts), (text) => {

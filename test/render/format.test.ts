@@ -1,3 +1,4 @@
+// Tests the plain-text number and cell formatting shared by the screen and the text snapshot.
 import { describe, expect, it } from 'vitest';
 import { blockLabel, humanBytes, humanCount, padLeft, padRight, shareBar } from '../../src/render/format.js';
 

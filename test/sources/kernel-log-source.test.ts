@@ -1,3 +1,4 @@
+// Tests the kernel-log source: a file read once, live /dev/kmsg, and the journalctl fallback.
 import { describe, it, expect, afterEach } from 'vitest';
 import {
   chmodSync,
