@@ -76,7 +76,7 @@ function sampleFrames(): () => RawFrame {
     const files: RawFrame['files'] = {};
     for (const name of PROC_FILES)
       files[name] = { ok: true, text: texts[name], readMs: 0.1, readAtMs: timeMs };
-    return { timeMs, host: 'sample', kernel: '6.18.44-fc-v595', pageSize: 4096, files, kmsg: [] };
+    return { timeMs, host: 'sample', kernel: '6.18.44-fc-v595', pageSizeBytes: 4096, files, kmsg: [] };
   };
 }
 
@@ -102,7 +102,7 @@ async function recordHour(path: string, log: (line: string) => void): Promise<vo
   const writer = await openRecordingWriter(path, {
     host: first.host,
     kernel: first.kernel,
-    pageSize: first.pageSize,
+    pageSize: first.pageSizeBytes,
     intervalMs: 1000,
     startTimeMs: first.timeMs,
   });

@@ -292,7 +292,7 @@ export function buildIncidentFrames(): RawFrame[] {
       timeMs,
       host: HOST,
       kernel,
-      pageSize: PAGE_SIZE_KB * 1024,
+      pageSizeBytes: PAGE_SIZE_KB * 1024,
       files: {
         buddyinfo: ok(buddyinfo, timeMs),
         pagetypeinfo: notInReport('pagetypeinfo'),
@@ -327,7 +327,7 @@ async function main(): Promise<void> {
   const writer = await openRecordingWriter(OUT, {
     host: first.host,
     kernel: first.kernel,
-    pageSize: first.pageSize,
+    pageSize: first.pageSizeBytes,
     intervalMs: INTERVAL_MS,
     startTimeMs: first.timeMs,
   });

@@ -112,7 +112,7 @@ export function buildSnapshot(frame: RawFrame): Snapshot {
   const meminfo = parseFile('meminfo', files.meminfo, parseMeminfo, unavailable, problems);
 
   const zones = (buddy?.zones ?? []).map((zone) => zoneFromBuddy(zone, zoneinfo, pageTypes, frame.kernel));
-  const pageSize = frame.pageSize;
+  const pageSize = frame.pageSizeBytes;
   const slabs = slabRows(
     slabinfo?.caches.map((cache) => ({ ...cache, bytes: cache.numSlabs * cache.pagesPerSlab * pageSize })) ??
       null,
@@ -124,7 +124,7 @@ export function buildSnapshot(frame: RawFrame): Snapshot {
     timeMs: frame.timeMs,
     host: frame.host,
     kernel: frame.kernel,
-    pageSize,
+    pageSizeBytes: pageSize,
     orderCount: Math.max(0, ...zones.map((zone) => zone.freeBlocksByOrder.length)),
     zones,
     slabs,

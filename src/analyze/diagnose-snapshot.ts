@@ -12,7 +12,7 @@ export function diagnoseSnapshot(
   return diagnose({
     kernel: snapshot.kernel,
     targetOrder,
-    pageSizeBytes: snapshot.pageSize,
+    pageSizeBytes: snapshot.pageSizeBytes,
     buddy: buddy.zones,
     zoneinfo: zoneinfo?.zones,
     pagetypeFree: pageTypes?.free,

@@ -125,7 +125,7 @@ export function remediationEffect(before: Snapshot, after: Snapshot, targetOrder
 
   return {
     targetOrder: order,
-    pageSizeBytes: after.pageSize,
+    pageSizeBytes: after.pageSizeBytes,
     elapsedMs: after.timeMs - before.timeMs,
     zones,
     totals: {

@@ -44,7 +44,7 @@ export interface Snapshot {
   timeMs: number;
   host: string | null;
   kernel: string | null;
-  pageSize: number;
+  pageSizeBytes: number;
   orderCount: number;
   zones: ZoneSnapshot[];
   slabs: SlabRow[];

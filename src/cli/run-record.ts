@@ -100,7 +100,7 @@ export async function runRecord(options: Options, io: RecordIo): Promise<number>
       writer = await openRecordingWriter(path, {
         host: frame.host,
         kernel: frame.kernel,
-        pageSize: frame.pageSize,
+        pageSize: frame.pageSizeBytes,
         intervalMs: options.intervalMs,
         startTimeMs: startMs,
       });

@@ -88,7 +88,7 @@ export function createLiveRecorder(options: {
       session.writer = openUnique(options.dir ?? process.cwd(), name, (chosen) => (session.name = chosen), {
         host: snapshot?.host ?? null,
         kernel: snapshot?.kernel ?? null,
-        pageSize: snapshot?.pageSize ?? 4096,
+        pageSize: snapshot?.pageSizeBytes ?? 4096,
         intervalMs: options.intervalMs,
         startTimeMs,
       });

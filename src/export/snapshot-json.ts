@@ -30,7 +30,7 @@ export function snapshotJson(input: SnapshotJsonInput): Record<string, unknown> 
     time: new Date(snapshot.timeMs).toISOString(),
     host: snapshot.host,
     kernel: snapshot.kernel,
-    pageSize: snapshot.pageSize,
+    pageSize: snapshot.pageSizeBytes,
     targetOrder,
     memory: snapshot.memory,
     zones: snapshot.zones.map((zone) => ({

@@ -27,7 +27,7 @@ export function snapshotText(input: SnapshotJsonInput): string {
       lines.push(
         zoneLabel(zone, layout) +
           countCells(zone, snapshot.orderCount, layout).join('') +
-          tailCells(zone, targetOrder, snapshot.pageSize, layout),
+          tailCells(zone, targetOrder, snapshot.pageSizeBytes, layout),
       );
   }
   lines.push('', `Slab caches (top ${TOP_SLABS} by size of ${snapshot.slabs.length})`);
@@ -41,7 +41,7 @@ export function snapshotText(input: SnapshotJsonInput): string {
     `Allocation failures (${input.failures.length}${input.suppressedFailures ? `, ${input.suppressedFailures} suppressed` : ''})`,
   );
   for (const failure of [...input.failures].reverse()) {
-    lines.push(`  ${failureSummary(failure, snapshot.pageSize)}`, `    ${failureExplanation(failure)}`);
+    lines.push(`  ${failureSummary(failure, snapshot.pageSizeBytes)}`, `    ${failureExplanation(failure)}`);
   }
   const problems = [
     ...Object.entries(snapshot.unavailable).map(([source, message]) => `${source}: ${message}`),

@@ -35,7 +35,7 @@ export interface RawFrame {
   host: string | null;
   /** Kernel release, from sys/kernel/osrelease; null when unknown. */
   kernel: string | null;
-  pageSize: number;
+  pageSizeBytes: number;
   files: Partial<Record<ProcFileName, FileRead>>;
   /** Kernel log lines that arrived since the previous frame, raw, in any supported format. */
   kmsg: string[];

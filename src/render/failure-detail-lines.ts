@@ -10,9 +10,9 @@ const FLAG_SOURCE: Record<AllocFailure['flagsSource'], string> = {
 };
 
 export function failureDetailLines(failure: AllocFailure, fallbackPageSize: number): string[] {
-  const pageSize = failure.pageSizeBytes ?? fallbackPageSize;
+  const pageSizeBytes = failure.pageSizeBytes ?? fallbackPageSize;
   const lines: string[] = [];
-  const order = failure.order < 0 ? '?' : `${failure.order} (${blockLabel(pageSize, failure.order)})`;
+  const order = failure.order < 0 ? '?' : `${failure.order} (${blockLabel(pageSizeBytes, failure.order)})`;
   lines.push(
     `${failure.kind === 'oom-kill' ? 'OOM kill' : 'Page allocation failure'} at ${failureTime(failure.time)}`,
   );
@@ -44,7 +44,7 @@ export function failureDetailLines(failure: AllocFailure, fallbackPageSize: numb
     lines.push('', 'Free blocks at the time of the failure (Mem-Info)');
     lines.push(
       padRight('zone', 10) +
-        Array.from({ length: orders }, (_, o) => padLeft(blockLabel(pageSize, o), 7)).join(''),
+        Array.from({ length: orders }, (_, o) => padLeft(blockLabel(pageSizeBytes, o), 7)).join(''),
     );
     for (const zone of failure.zones)
       lines.push(

@@ -12,9 +12,11 @@ export function failureTime(time: number | string | null): string {
   return Number.isNaN(ms) ? time : clockTime(ms);
 }
 
-export function failureSummary(failure: AllocFailure, pageSize: number): string {
+export function failureSummary(failure: AllocFailure, pageSizeBytes: number): string {
   const order =
-    failure.order === null ? 'order ?' : `order ${failure.order} (${blockLabel(pageSize, failure.order)})`;
+    failure.order === null
+      ? 'order ?'
+      : `order ${failure.order} (${blockLabel(pageSizeBytes, failure.order)})`;
   const flags = failure.flags.length ? failure.flags.join('|') : failure.mode;
   const who = failure.pid === null ? failure.process : `${failure.process}[${failure.pid}]`;
   return `${failureTime(failure.time)} ${who} ${order} ${flags}`;

@@ -41,8 +41,8 @@ export function humanBytes(bytes: number | null | undefined): string {
 }
 
 /** Block size of an order: page size x 2^order, e.g. "4K" ... "4M", or "64K" ... "512M" with 64 KiB pages. */
-export function blockLabel(pageSize: number, order: number): string {
-  return humanBytes(pageSize * 2 ** order);
+export function blockLabel(pageSizeBytes: number, order: number): string {
+  return humanBytes(pageSizeBytes * 2 ** order);
 }
 
 /**

@@ -14,7 +14,7 @@ export function headerText(
     parts.push(
       snapshot.host ?? 'unknown host',
       snapshot.kernel ?? 'unknown kernel',
-      `${humanBytes(snapshot.pageSize)} pages`,
+      `${humanBytes(snapshot.pageSizeBytes)} pages`,
     );
     const { totalBytes, freeBytes, availableBytes } = snapshot.memory;
     if (totalBytes !== null)

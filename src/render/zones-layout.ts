@@ -40,11 +40,11 @@ export function zoneLabel(zone: ZoneSnapshot, layout: ZoneColumns): string {
 
 export function zoneHeader(snapshot: Snapshot, targetOrder: number, layout: ZoneColumns): string {
   const orders = Array.from({ length: snapshot.orderCount }, (_, o) =>
-    padLeft(blockLabel(snapshot.pageSize, o), layout.cellWidth),
+    padLeft(blockLabel(snapshot.pageSizeBytes, o), layout.cellWidth),
   );
   const titles: Record<TailName, string> = {
     free: 'free',
-    usable: `≥${blockLabel(snapshot.pageSize, targetOrder)}`,
+    usable: `≥${blockLabel(snapshot.pageSizeBytes, targetOrder)}`,
     ok: `ok@${targetOrder}`,
     top: 'top',
   };
@@ -79,14 +79,14 @@ export function barCells(zone: ZoneSnapshot, orderCount: number, layout: ZoneCol
 export function tailCells(
   zone: ZoneSnapshot,
   targetOrder: number,
-  pageSize: number,
+  pageSizeBytes: number,
   layout: ZoneColumns,
 ): string {
   const values: Record<TailName, string> = {
-    free: humanBytes(zone.freePages * pageSize),
+    free: humanBytes(zone.freePages * pageSizeBytes),
     usable: percent(usableShare(zone, targetOrder)),
     ok: zone.canAllocate ? (zone.canAllocate[targetOrder] ? 'yes' : 'no') : '?',
-    top: zone.highestFreeOrder < 0 ? 'none' : blockLabel(pageSize, zone.highestFreeOrder),
+    top: zone.highestFreeOrder < 0 ? 'none' : blockLabel(pageSizeBytes, zone.highestFreeOrder),
   };
   return layout.tail.map(({ name, width }) => padLeft(values[name], width)).join('');
 }

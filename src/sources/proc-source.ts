@@ -51,7 +51,7 @@ export class ProcSource {
   private lastPagetypeinfo: FileRead | undefined;
   private host: string | null | undefined;
   private kernel: string | null | undefined;
-  private pageSize: number | undefined;
+  private pageSizeBytes: number | undefined;
   private pageSizeNote: string | null = null;
   private readonly isLiveRoot: boolean;
 
@@ -91,7 +91,7 @@ export class ProcSource {
       timeMs,
       host: this.host ?? null,
       kernel: this.kernel ?? null,
-      pageSize: this.pageSize ?? 4096,
+      pageSizeBytes: this.pageSizeBytes ?? 4096,
       files,
       kmsg: [],
     };
@@ -112,10 +112,10 @@ export class ProcSource {
     this.host = trimmedText(hostname);
     const inferred = inferPageSize(trimmedText(files.meminfo), trimmedText(files.zoneinfo));
     const live = this.isLiveRoot ? systemPageSize() : null;
-    if (live !== null) this.pageSize = live;
-    else if (inferred !== null) this.pageSize = inferred;
+    if (live !== null) this.pageSizeBytes = live;
+    else if (inferred !== null) this.pageSizeBytes = inferred;
     else {
-      this.pageSize = 4096;
+      this.pageSizeBytes = 4096;
       this.pageSizeNote = 'page size unknown: assuming 4 KiB';
     }
   }

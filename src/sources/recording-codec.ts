@@ -9,6 +9,7 @@ export const RECORDING_VERSION = 1;
 export interface RecordingHeaderInput {
   host: string | null;
   kernel: string | null;
+  /** The recording's page size, as its header names it. */
   pageSize: number;
   /** The sampling period the recording was taken at. */
   intervalMs: number;
@@ -419,7 +420,7 @@ export function encodeFrameRecord(frame: RawFrame, previous: RawFrame | null): B
   const stored: StoredFrame = { f: {} };
   if (keyframe || frame.host !== previous.host) stored.h = frame.host;
   if (keyframe || frame.kernel !== previous.kernel) stored.k = frame.kernel;
-  if (keyframe || frame.pageSize !== previous.pageSize) stored.p = frame.pageSize;
+  if (keyframe || frame.pageSizeBytes !== previous.pageSizeBytes) stored.p = frame.pageSizeBytes;
   for (const [name, read] of Object.entries(frame.files) as [ProcFileName, FileRead | undefined][]) {
     if (read === undefined) continue;
     stored.f[name] = storeFile(read, frame.timeMs, previous?.files[name], keyframe);
@@ -487,7 +488,7 @@ export function decodeFramePayload(
   const base = kind === 'delta' ? previous : null;
   const host = stored.h !== undefined ? stored.h : base?.host;
   const kernel = stored.k !== undefined ? stored.k : base?.kernel;
-  const pageSize = stored.p ?? base?.pageSize;
+  const pageSize = stored.p ?? base?.pageSizeBytes;
   if (host === undefined || kernel === undefined || typeof pageSize !== 'number') {
     throw new Error('frame record lacks host, kernel or page size');
   }
@@ -495,5 +496,5 @@ export function decodeFramePayload(
   for (const [name, file] of Object.entries(stored.f) as [ProcFileName, StoredFile][]) {
     files[name] = loadFile(file, timeMs, base?.files[name], name);
   }
-  return { timeMs, host, kernel, pageSize, files, kmsg: logLinesOf(stored) };
+  return { timeMs, host, kernel, pageSizeBytes: pageSize, files, kmsg: logLinesOf(stored) };
 }

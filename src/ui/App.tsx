@@ -65,7 +65,7 @@ export function App() {
   } else if (view === 'help') {
     body = <HelpScreen mode={mode} readOnly={readOnly} width={width} maxLines={rest} scroll={pageScroll} />;
   } else if (view === 'failure-detail' || !main) {
-    body = <FailureDetail width={width} maxLines={rest} pageSize={snapshot.pageSize} />;
+    body = <FailureDetail width={width} maxLines={rest} pageSizeBytes={snapshot.pageSizeBytes} />;
   } else {
     const slabs = (
       <SlabPanel
@@ -81,7 +81,7 @@ export function App() {
         failures={failures}
         suppressed={suppressed}
         logNote={logNote}
-        pageSize={snapshot.pageSize}
+        pageSizeBytes={snapshot.pageSizeBytes}
         width={main.failuresWidth}
         maxLines={main.failureLines}
         selected={view === 'failures' ? selectedFailure : null}

@@ -8,11 +8,11 @@ import { TextPage } from './TextPage.js';
 export function FailureDetail({
   width,
   maxLines,
-  pageSize,
+  pageSizeBytes,
 }: {
   width: number;
   maxLines: number;
-  pageSize: number;
+  pageSizeBytes: number;
 }) {
   const failures = useFragtop(selectFailures);
   const selected = useFragtop((s) => s.view.selectedFailure);
@@ -22,7 +22,7 @@ export function FailureDetail({
   return (
     <TextPage
       title="Allocation failure report · Enter or Esc to go back"
-      lines={failureDetailLines(failure, pageSize)}
+      lines={failureDetailLines(failure, pageSizeBytes)}
       width={width}
       maxLines={maxLines}
       scroll={scroll}

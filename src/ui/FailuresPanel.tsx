@@ -9,7 +9,7 @@ export interface FailuresPanelProps {
   failures: readonly AllocFailure[];
   suppressed: number;
   logNote: string | null;
-  pageSize: number;
+  pageSizeBytes: number;
   width: number;
   maxLines: number;
   selected: number | null;
@@ -19,7 +19,7 @@ export function FailuresPanel({
   failures,
   suppressed,
   logNote,
-  pageSize,
+  pageSizeBytes,
   width,
   maxLines,
   selected,
@@ -45,7 +45,7 @@ export function FailuresPanel({
           return (
             <Box key={first + i} flexDirection="column">
               <Text wrap="truncate" inverse={isSelected && color} bold={isSelected}>
-                {(isSelected ? '>' : ' ') + failureSummary(failure, pageSize)}
+                {(isSelected ? '>' : ' ') + failureSummary(failure, pageSizeBytes)}
               </Text>
               <Text
                 wrap="truncate"

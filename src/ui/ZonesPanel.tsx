@@ -62,7 +62,7 @@ export function ZonesPanel(props: ZonesPanelProps) {
     [showTypes, pageTypes, targetOrder],
   );
   const trendWidth = Math.max(0, width - labelWidth - snapshot.orderCount * cellWidth - 2);
-  const targetLabel = blockLabel(snapshot.pageSize, targetOrder);
+  const targetLabel = blockLabel(snapshot.pageSizeBytes, targetOrder);
   const lines: ReactElement[] = [];
   const orderCount = snapshot.orderCount;
   for (const zone of snapshot.zones) {
@@ -76,7 +76,7 @@ export function ZonesPanel(props: ZonesPanelProps) {
             {cell}
           </Text>
         ))}
-        {tailCells(zone, targetOrder, snapshot.pageSize, layout)}
+        {tailCells(zone, targetOrder, snapshot.pageSizeBytes, layout)}
       </Text>,
     );
     if (showBars) {

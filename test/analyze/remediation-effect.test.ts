@@ -60,7 +60,7 @@ const read = (text: string, atMs: number): FileRead => ({ ok: true, text, readMs
 function frame(timeMs: number, texts: Partial<Record<ProcFileName, string>>): RawFrame {
   const files: RawFrame['files'] = {};
   for (const [name, text] of Object.entries(texts)) files[name as ProcFileName] = read(text, timeMs);
-  return { timeMs, host: 'k8s-node', kernel: KERNEL, pageSize: 4096, files, kmsg: [] };
+  return { timeMs, host: 'k8s-node', kernel: KERNEL, pageSizeBytes: 4096, files, kmsg: [] };
 }
 
 const before = buildSnapshot(

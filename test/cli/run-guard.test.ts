@@ -23,7 +23,7 @@ function frame(files: Partial<Record<ProcFileName, string>>): RawFrame {
   const reads: RawFrame['files'] = {};
   for (const [name, body] of Object.entries(files))
     reads[name as ProcFileName] = { ok: true, text: body, readMs: 0.1, readAtMs: 0 } satisfies FileRead;
-  return { timeMs: 0, host: 'h', kernel: '6.18.44-fc-v595', pageSize: 4096, files: reads, kmsg: [] };
+  return { timeMs: 0, host: 'h', kernel: '6.18.44-fc-v595', pageSizeBytes: 4096, files: reads, kmsg: [] };
 }
 
 // live-6.18 at order 6: DMA 1·4 + 1·8 + 3·16 = 60 blocks, but its lowmem_reserve for Normal-class requests

@@ -23,7 +23,7 @@ export function fixtureFrame(name: string, overrides: Partial<RawFrame> = {}): R
     timeMs: 1_700_000_000_000,
     host: existsSync(hostname) ? readFileSync(hostname, 'utf8').trim() : null,
     kernel: existsSync(osrelease) ? readFileSync(osrelease, 'utf8').trim() : null,
-    pageSize: 4096,
+    pageSizeBytes: 4096,
     files,
     kmsg: [],
     ...overrides,

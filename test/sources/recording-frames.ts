@@ -90,7 +90,7 @@ export function makeFrames(base: Record<ProcFileName, string>, count: number, se
       timeMs,
       host: i < 40 ? 'node-7' : 'node-8',
       kernel: i % 50 === 49 ? null : '6.18.44-fc-v595',
-      pageSize: 4096,
+      pageSizeBytes: 4096,
       files,
       kmsg,
     });
@@ -107,7 +107,7 @@ export function makeSmallFrames(count: number): RawFrame[] {
       timeMs,
       host: 'h',
       kernel: '6.1',
-      pageSize: 4096,
+      pageSizeBytes: 4096,
       files: {
         buddyinfo: {
           ok: true,

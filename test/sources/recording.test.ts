@@ -154,7 +154,7 @@ describe('recording codec', () => {
         timeMs: time,
         host: fc.option(fc.string(), { nil: null }),
         kernel: fc.option(fc.string(), { nil: null }),
-        pageSize: fc.constantFrom(4096, 16384, 65536),
+        pageSizeBytes: fc.constantFrom(4096, 16384, 65536),
         files: fc.record(
           { buddyinfo: fileRead, slabinfo: fileRead, vmstat: fileRead },
           { requiredKeys: [], noNullPrototype: true },
@@ -267,7 +267,7 @@ describe('recording round trip', () => {
           files[name] = { ok: false, reason: 'error', message: (error as Error).message };
         }
       }
-      live.push({ timeMs: Date.now(), host: 'live', kernel: null, pageSize: 4096, files, kmsg: [] });
+      live.push({ timeMs: Date.now(), host: 'live', kernel: null, pageSizeBytes: 4096, files, kmsg: [] });
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const { path } = await record(live);

@@ -49,7 +49,7 @@ describe('record then replay', () => {
     const writer = await openRecordingWriter(file, {
       host: frames[0]!.host,
       kernel: frames[0]!.kernel,
-      pageSize: frames[0]!.pageSize,
+      pageSize: frames[0]!.pageSizeBytes,
       intervalMs: 30,
       startTimeMs: frames[0]!.timeMs,
     });
