@@ -83,6 +83,26 @@ function zoneFromBuddy(
   };
 }
 
+/**
+ * pagetypeinfo only when its free lists have the orders buddyinfo has: with other orders (a damaged or
+ * mismatched capture) the lists would be read at the wrong block sizes and the watermark check would lie.
+ */
+function consistentPageTypes(
+  pageTypes: PageTypeInfo | null,
+  buddy: { zones: BuddyZone[] } | null,
+  unavailable: Unavailable,
+): PageTypeInfo | null {
+  if (!pageTypes || !buddy) return pageTypes;
+  for (const row of pageTypes.free) {
+    const zone = buddy.zones.find((z) => sameZone(z, row));
+    if (zone && zone.freeBlocksByOrder.length !== row.freeBlocksByOrder.length) {
+      unavailable.pagetypeinfo = `pagetypeinfo lists ${row.freeBlocksByOrder.length} orders for ${row.zone} ${row.type} but buddyinfo ${zone.freeBlocksByOrder.length}: not used`;
+      return null;
+    }
+  }
+  return pageTypes;
+}
+
 function slabRows(caches: SlabRow[] | null): SlabRow[] {
   return caches ? [...caches].sort((a, b) => b.bytes - a.bytes) : [];
 }
@@ -106,7 +126,11 @@ export function buildSnapshot(frame: RawFrame): Snapshot {
   const { files } = frame;
   const buddy = parseFile('buddyinfo', files.buddyinfo, parseBuddyInfo, unavailable, problems);
   const zoneinfo = parseFile('zoneinfo', files.zoneinfo, parseZoneInfo, unavailable, problems);
-  const pageTypes = parseFile('pagetypeinfo', files.pagetypeinfo, parsePageTypeInfo, unavailable, problems);
+  const pageTypes = consistentPageTypes(
+    parseFile('pagetypeinfo', files.pagetypeinfo, parsePageTypeInfo, unavailable, problems),
+    buddy,
+    unavailable,
+  );
   const slabinfo = parseFile('slabinfo', files.slabinfo, parseSlabInfo, unavailable, problems);
   const vmstat = parseFile('vmstat', files.vmstat, parseVmstat, unavailable, problems);
   const meminfo = parseFile('meminfo', files.meminfo, parseMeminfo, unavailable, problems);
