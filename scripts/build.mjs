@@ -1,10 +1,13 @@
-// Bundles the CLI (and the bench) into single ESM files under dist/; `--release` builds only what the package ships.
+// Bundles the CLI (and the bench) into ESM files under dist/; `--release` builds only what the package ships.
 import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 // The published package and the executables carry only the CLI: no bench, no source maps.
 const release = process.argv.includes('--release');
+// The executables take their own copy of the release bundle (scripts/build-exe.mjs), leaving dist/ alone.
+const outdirAt = process.argv.indexOf('--outdir');
+const outdir = outdirAt > 0 ? process.argv[outdirAt + 1] : 'dist';
 
 const banner = {
   // Some bundled CommonJS dependencies call require() for Node built-ins.
@@ -27,13 +30,13 @@ const withoutDevtools = {
   },
 };
 
-if (release) rmSync('dist', { recursive: true, force: true });
+if (release) rmSync(outdir, { recursive: true, force: true });
 
 await build({
   entryPoints: release
     ? { fragtop: 'src/cli/main.tsx' }
     : { fragtop: 'src/cli/main.tsx', bench: 'scripts/bench.ts' },
-  outdir: 'dist',
+  outdir,
   bundle: true,
   platform: 'node',
   format: 'esm',
