@@ -137,13 +137,19 @@ describe('the container image', () => {
     },
   );
 
-  it.skipIf(!!PODMAN_SKIP || !HAS_TMUX)(`plays the bundled demo with podman run -it IMAGE demo${skipTerminal}`, async () => {
-    const session = inTerminal('', 'demo');
-    await session.waitFor((s) => s.includes('demo: a CentOS 7 Kubernetes node') && s.includes('k8s-node'), 15_000);
-    session.send('q');
-    const screen = await session.waitFor((s) => exitStatus(s) !== null);
-    expect(exitStatus(screen)).toBe(0);
-  });
+  it.skipIf(!!PODMAN_SKIP || !HAS_TMUX)(
+    `plays the bundled demo with podman run -it IMAGE demo${skipTerminal}`,
+    async () => {
+      const session = inTerminal('', 'demo');
+      await session.waitFor(
+        (s) => s.includes('demo: a CentOS 7 Kubernetes node') && s.includes('k8s-node'),
+        15_000,
+      );
+      session.send('q');
+      const screen = await session.waitFor((s) => exitStatus(s) !== null);
+      expect(exitStatus(screen)).toBe(0);
+    },
+  );
 
   it.skipIf(!!PODMAN_SKIP)(
     `serves metrics as deploy/fragtop-metrics.yaml runs it: no capability, read-only, slabs included${skip}`,

@@ -22,9 +22,13 @@ const kmsg = fixturePath('centos7-numa-k8s', 'dmesg.txt');
 
 /** The JSON the npm build prints for the same fixture, without the capture time. */
 function npmBuildSnapshot(): unknown {
-  const result = spawnSync('node', [`${REPO_ROOT}bin/fragtop.js`, 'snapshot', '--json', '--proc-root', fixture, '--kmsg', kmsg], {
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    'node',
+    [`${REPO_ROOT}bin/fragtop.js`, 'snapshot', '--json', '--proc-root', fixture, '--kmsg', kmsg],
+    {
+      encoding: 'utf8',
+    },
+  );
   return { ...JSON.parse(result.stdout), time: null };
 }
 
@@ -77,7 +81,9 @@ describe('the linux-x64 executable', () => {
     async () => {
       const session = new TmuxSession(`env -i TERM=xterm-256color ${exe} demo`);
       try {
-        await session.waitFor((s) => s.includes('demo: a CentOS 7 Kubernetes node') && s.includes('Free blocks'));
+        await session.waitFor(
+          (s) => s.includes('demo: a CentOS 7 Kubernetes node') && s.includes('Free blocks'),
+        );
         expect(session.alternateOn()).toBe(true);
         session.send('q');
         const screen = await session.waitFor((s) => exitStatus(s) !== null);
@@ -95,7 +101,13 @@ describe('the linux-arm64 executable under qemu-user', () => {
   it.skipIf(!HAS_EXE.arm64)(
     `is built for arm64 all through: launcher, loader, libraries and node${HAS_EXE.arm64 ? '' : ' (skipped: run npm run build:exe first)'}`,
     () => {
-      for (const file of ['fragtop', 'lib/ld-linux-aarch64.so.1', 'lib/libc.so.6', 'lib/libstdc++.so.6', 'lib/node']) {
+      for (const file of [
+        'fragtop',
+        'lib/ld-linux-aarch64.so.1',
+        'lib/libc.so.6',
+        'lib/libstdc++.so.6',
+        'lib/node',
+      ]) {
         const header = spawnSync('readelf', ['-h', join(folder, file)], { encoding: 'utf8' }).stdout;
         expect(header, file).toMatch(/Machine:\s+AArch64/);
       }
@@ -109,11 +121,21 @@ describe('the linux-arm64 executable under qemu-user', () => {
     expect(status).toBe(0);
   });
 
-  it.skipIf(!HAS_EXE.arm64 || !QEMU_ARM64)(`prints the same JSON snapshot as the npm build${skipArm64}`, () => {
-    const { status, stdout } = bare(`${folder}/fragtop`, ['snapshot', '--json', '--proc-root', fixture, '--kmsg', kmsg]);
-    expect(status).toBe(0);
-    expect({ ...JSON.parse(stdout), time: null }).toEqual(npmBuildSnapshot());
-  });
+  it.skipIf(!HAS_EXE.arm64 || !QEMU_ARM64)(
+    `prints the same JSON snapshot as the npm build${skipArm64}`,
+    () => {
+      const { status, stdout } = bare(`${folder}/fragtop`, [
+        'snapshot',
+        '--json',
+        '--proc-root',
+        fixture,
+        '--kmsg',
+        kmsg,
+      ]);
+      expect(status).toBe(0);
+      expect({ ...JSON.parse(stdout), time: null }).toEqual(npmBuildSnapshot());
+    },
+  );
 
   it.skipIf(!HAS_EXE.arm64 || !QEMU_ARM64 || !HAS_TMUX)(
     `plays the bundled demo in a terminal${skipArm64 || (HAS_TMUX ? '' : ' (skipped: tmux is not installed)')}`,

@@ -60,12 +60,12 @@ describe('the npm package', () => {
       expect(files).toContain(wanted);
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(files.filter((f) => /bench/.test(f))).toEqual([]);
-    expect(files.filter((f) => f.startsWith('fixtures/') && !f.startsWith('fixtures/recordings/k8s'))).toEqual(
-      [],
-    );
-    expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('scripts/'))).toEqual(
-      [],
-    );
+    expect(
+      files.filter((f) => f.startsWith('fixtures/') && !f.startsWith('fixtures/recordings/k8s')),
+    ).toEqual([]);
+    expect(
+      files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('scripts/')),
+    ).toEqual([]);
     expect(readFileSync(join(unpacked, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
   });
 
@@ -106,10 +106,14 @@ describe('the npm package', () => {
     const bin = join(prefix, 'bin/fragtop');
     const version = spawnSync(bin, ['--version'], { encoding: 'utf8', env });
     expect(version.stdout).toBe(`fragtop ${VERSION}\n`);
-    const snapshot = spawnSync(bin, ['snapshot', '--json', '--proc-root', fixturePath('centos7-numa-k8s', 'proc')], {
-      encoding: 'utf8',
-      env,
-    });
+    const snapshot = spawnSync(
+      bin,
+      ['snapshot', '--json', '--proc-root', fixturePath('centos7-numa-k8s', 'proc')],
+      {
+        encoding: 'utf8',
+        env,
+      },
+    );
     expect(snapshot.status).toBe(0);
     expect(JSON.parse(snapshot.stdout).kernel).toBe('3.10.0-1160.49.1.el7.x86_64');
   });
@@ -117,9 +121,13 @@ describe('the npm package', () => {
   it.skipIf(!HAS_TMUX)(
     `plays the bundled demo from the global install${HAS_TMUX ? '' : ' (skipped: tmux is not installed)'}`,
     async () => {
-      const session = new TmuxSession(`PATH=${dirname(process.execPath)} ${join(prefix, 'bin/fragtop')} demo`);
+      const session = new TmuxSession(
+        `PATH=${dirname(process.execPath)} ${join(prefix, 'bin/fragtop')} demo`,
+      );
       try {
-        await session.waitFor((s) => s.includes('demo: a CentOS 7 Kubernetes node') && s.includes('Free blocks'));
+        await session.waitFor(
+          (s) => s.includes('demo: a CentOS 7 Kubernetes node') && s.includes('Free blocks'),
+        );
         session.send('q');
         const screen = await session.waitFor((s) => exitStatus(s) !== null);
         expect(exitStatus(screen)).toBe(0);
