@@ -6,6 +6,7 @@ import { parsePageTypeInfo } from '../parse/pagetypeinfo.js';
 import { parseSlabInfo } from '../parse/slabinfo.js';
 import { parseZoneInfo } from '../parse/zoneinfo.js';
 import type { BuddyZone, PageTypeInfo, Parsed, Problem, ZoneInfo } from '../parse/types.js';
+import { terminalSafe, terminalSafeOrNull } from '../parse/terminal-text.js';
 import { sameZone } from '../parse/zone-key.js';
 import { fragmentationIndex, toDebugfs, unusableIndex } from './fragmentation-index.js';
 import type { MemorySummary, SlabRow, Snapshot, Unavailable, ZoneSnapshot } from './snapshot-types.js';
@@ -24,7 +25,7 @@ function parseFile<T>(
     return null;
   }
   if (!read.ok) {
-    unavailable[name] = read.reason === 'permission' ? `${name} needs root` : read.message;
+    unavailable[name] = read.reason === 'permission' ? `${name} needs root` : terminalSafe(read.message);
     return null;
   }
   const parsed = parse(read.text, name);
@@ -146,8 +147,8 @@ export function buildSnapshot(frame: RawFrame): Snapshot {
 
   return {
     timeMs: frame.timeMs,
-    host: frame.host,
-    kernel: frame.kernel,
+    host: terminalSafeOrNull(frame.host, 253),
+    kernel: terminalSafeOrNull(frame.kernel, 128),
     pageSizeBytes: pageSize,
     orderCount: Math.max(0, ...zones.map((zone) => zone.freeBlocksByOrder.length)),
     zones,

@@ -2,6 +2,7 @@
 import type { BuddyInfo, BuddyZone, Parsed, Problem } from './types.js';
 import { kernelCount, MAX_PAGE_COUNT } from './kernel-number.js';
 import { quote } from './problem-text.js';
+import { terminalSafe } from './terminal-text.js';
 
 const ZONE_LINE = /^Node\s+(\d+),\s*zone\s+(\S+)(.*)$/;
 const COUNT = /^\d+$/;
@@ -39,7 +40,8 @@ export function parseBuddyInfo(text: string, file = 'buddyinfo'): Parsed<BuddyIn
         problems.push({ file, line: lineNo, message: `unrecognised line: ${quote(line)}` });
       return;
     }
-    const [, nodeText = '', zone = '', rest = ''] = match;
+    const [, nodeText = '', rawZone = '', rest = ''] = match;
+    const zone = terminalSafe(rawZone, 32);
     const tokens = rest.trim() === '' ? [] : rest.trim().split(/\s+/);
     const bad = tokens.find((t) => !COUNT.test(t));
     if (bad !== undefined) {

@@ -2,6 +2,7 @@
 import type { PageTypeBlockRow, PageTypeFreeRow, PageTypeInfo, Parsed, Problem } from './types.js';
 import { kernelCount } from './kernel-number.js';
 import { quote } from './problem-text.js';
+import { terminalSafe } from './terminal-text.js';
 
 const BLOCK_ORDER = /^Page block order:\s*(\d+)\s*$/;
 const PAGES_PER_BLOCK = /^Pages per block:\s*(\d+)\s*$/;
@@ -94,7 +95,9 @@ export function parsePageTypeInfo(text: string, file = 'pagetypeinfo'): Parsed<P
       return;
     }
     if ((m = FREE_ROW.exec(line))) {
-      const [, nodeText = '', zone = '', type = '', rest = ''] = m;
+      const [, nodeText = '', rawZone = '', rawType = '', rest = ''] = m;
+      const zone = terminalSafe(rawZone, 32);
+      const type = terminalSafe(rawType, 32);
       const cells = splitTokens(rest);
       const freeBlocksByOrder: number[] = [];
       const atLeast: boolean[] = [];
@@ -134,7 +137,8 @@ export function parsePageTypeInfo(text: string, file = 'pagetypeinfo'): Parsed<P
     }
     if ((m = BLOCK_ROW.exec(line))) {
       if (section === 'mixed') return;
-      const [, nodeText = '', zone = '', rest = ''] = m;
+      const [, nodeText = '', rawZone = '', rest = ''] = m;
+      const zone = terminalSafe(rawZone, 32);
       if (section !== 'blocks') {
         problems.push({ file, line: lineNo, message: `block-count row before its header: ${quote(line)}` });
         return;

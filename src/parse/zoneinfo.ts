@@ -1,6 +1,7 @@
 // Parses /proc/zoneinfo (2.6.16 to 6.18 layouts): watermarks, sizes and counters per zone, plus per-node stats.
 import type { Parsed, Problem, ZoneInfo, ZoneInfoZone } from './types.js';
 import { quote } from './problem-text.js';
+import { terminalSafe } from './terminal-text.js';
 import { kernelCount, MAX_COUNTER, MAX_PAGE_COUNT } from './kernel-number.js';
 
 const ZONE_HEADER = /^Node\s+(\d+),\s*zone\s+(\S+)\s*$/;
@@ -80,7 +81,7 @@ export function parseZoneInfo(text: string, file = 'zoneinfo'): Parsed<ZoneInfo>
       current = {
         zone: {
           node: Number(header[1]),
-          zone: header[2] ?? '',
+          zone: terminalSafe(header[2] ?? '', 32),
           pagesFree: undefined,
           watermarkMinPages: undefined,
           watermarkLowPages: undefined,

@@ -7,6 +7,7 @@ import { advance } from '../analyze/advance.js';
 import type { AllocFailure } from '../analyze/enrich-failure.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import type { RawFrame } from '../model/raw-frame.js';
+import { terminalSafe, terminalSafeOrNull } from '../parse/terminal-text.js';
 import { appendToFailureLog, EMPTY_FAILURE_LOG, failureLogOf, type FailureLog } from './failure-log.js';
 import { appendHistory, type HistoryPoint } from './history.js';
 import type { SlabSortKey } from './slab-sort.js';
@@ -147,6 +148,9 @@ export function targetOrderOf(state: FragtopState): number {
   return highest ?? DEFAULT_TARGET_ORDER;
 }
 
+/** The longest message line kept: a terminal line, with room to spare. */
+const LINE_LIMIT = 1024;
+
 const EMPTY_NOTES: SourceNotes = { pagetypeinfo: null, pageSize: null, kernelLog: null, recording: null };
 
 const EMPTY_SAMPLE: SampleSlice = {
@@ -217,14 +221,18 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
       },
       setNotes(notes) {
         const current = get().notes.sources;
+        // Notes carry paths and error messages: shown on screen, so made safe here, once.
+        const safe: Partial<SourceNotes> = {};
+        for (const key of Object.keys(notes) as (keyof SourceNotes)[])
+          safe[key] = terminalSafeOrNull(notes[key] ?? null, LINE_LIMIT);
         // Called every tick with the sources' notes: only a change is an update.
-        const changed = (Object.keys(notes) as (keyof SourceNotes)[]).some(
-          (key) => notes[key] !== current[key],
+        const changed = (Object.keys(safe) as (keyof SourceNotes)[]).some(
+          (key) => safe[key] !== current[key],
         );
-        if (changed) patchNotes({ sources: { ...current, ...notes } });
+        if (changed) patchNotes({ sources: { ...current, ...safe } });
       },
       setFlash(flash) {
-        patchNotes({ flash });
+        patchNotes({ flash: terminalSafeOrNull(flash, LINE_LIMIT) });
       },
       reset() {
         set({ sample: EMPTY_SAMPLE, pause: null });
@@ -241,10 +249,16 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
         });
       },
       setReplay(position) {
-        patchReplay({ position });
+        patchReplay({
+          position: position && {
+            ...position,
+            file: terminalSafe(position.file, LINE_LIMIT),
+            warnings: position.warnings.map((warning) => terminalSafe(warning, LINE_LIMIT)),
+          },
+        });
       },
       setPrompt(prompt) {
-        patchReplay({ prompt });
+        patchReplay({ prompt: prompt && { ...prompt, value: terminalSafe(prompt.value, 80) } });
       },
       setDialog(dialog) {
         set({ dialog });
