@@ -1,6 +1,6 @@
 // Tests that no external string reaches the terminal with a control character: host, kernel, slab and zone
-/* eslint-disable no-control-regex -- these tests look for control characters */
 // names, a kernel-log report, problem lines, notes, flashes and a recording's warnings, on screen and as text.
+/* eslint-disable no-control-regex -- these tests look for control characters */
 import { afterEach, describe, expect, it } from 'vitest';
 import { selectDiagnosis } from '../../src/store/select-diagnosis.js';
 import { createFragtopStore, selectFailures, targetOrderOf } from '../../src/store/create-store.js';
