@@ -116,6 +116,8 @@ export interface FragtopActions {
   /** Moves the selection by `delta` reports toward the newest (positive) or the oldest (negative). */
   selectFailure(delta: number): void;
   scrollPage(delta: number): void;
+  /** Brings the scroll back to `max` when a page turned out shorter than the keys went (so PgUp moves at once). */
+  clampPageScroll(max: number): void;
   setNotes(notes: Partial<SourceNotes>): void;
   setFlash(message: string | null): void;
   /** Replaces everything sampled so far; replay uses it when seeking. */
@@ -218,6 +220,9 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
       scrollPage(delta) {
         // The page clamps the far end, which depends on its height.
         patchView({ pageScroll: Math.max(0, get().view.pageScroll + delta) });
+      },
+      clampPageScroll(max) {
+        if (get().view.pageScroll > max) patchView({ pageScroll: Math.max(0, max) });
       },
       setNotes(notes) {
         const current = get().notes.sources;
