@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { parseBuddyInfo } from '../../src/parse/buddyinfo.js';
-import { allNumbers, anyInput, fixture, problemsPointInside } from './helpers.js';
+import { allNumbers, anyInput, fixture, problemsPointInside, PROPERTY_RUNS } from './helpers.js';
 
 const SAMPLES = [
   'arm32-2.6.16-slab/proc/buddyinfo',
@@ -191,7 +191,7 @@ describe('parseBuddyInfo never throws', () => {
         expect(allNumbers(value).every(Number.isFinite)).toBe(true);
         expect(problemsPointInside(problems, text)).toBe(true);
       }),
-      { numRuns: 500 },
+      { numRuns: PROPERTY_RUNS },
     );
   });
 });
