@@ -50,3 +50,18 @@ await build({
   plugins: [withoutDevtools],
   logLevel: 'warning',
 });
+
+// The man page and completions come from the option table the parser uses.
+const docsEntry = `${outdir}/.write-docs.mjs`;
+await build({
+  entryPoints: ['scripts/write-docs.ts'],
+  outfile: docsEntry,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+});
+const { writeDocs } = await import(new URL(`../${docsEntry}`, import.meta.url).href);
+writeDocs(outdir, version);
+rmSync(docsEntry);
