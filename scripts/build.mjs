@@ -1,5 +1,7 @@
 // Bundles the CLI (and the bench) into ESM files under dist/; `--release` builds only what the package ships.
 import { readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -62,6 +64,6 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 });
-const { writeDocs } = await import(new URL(`../${docsEntry}`, import.meta.url).href);
+const { writeDocs } = await import(pathToFileURL(resolve(docsEntry)).href);
 writeDocs(outdir, version);
 rmSync(docsEntry);
