@@ -8,7 +8,8 @@ import { snapshotJson } from '../export/snapshot-json.js';
 import { snapshotText } from '../export/snapshot-text.js';
 import { parseJumpTime } from './jump-time.js';
 import type { Options } from './parse-args.js';
-import { kernelLogFor } from './kernel-log-for.js';
+import { kernelLogFor, kernelLogStateOf } from './kernel-log-for.js';
+import type { KernelLogState } from '../model/kernel-log-state.js';
 import { openRecordingOrExplain } from './recording-open.js';
 
 type ExtraProblem = { source: string; message: string };
@@ -18,6 +19,7 @@ function print(
   options: Options,
   stdout: NodeJS.WritableStream,
   extraProblems: ExtraProblem[],
+  kernelLog: KernelLogState | null = null,
 ) {
   const state = store.getState();
   const { latest: snapshot, failureLog, rates } = state.sample;
@@ -30,6 +32,11 @@ function print(
     diagnosis: selectDiagnosis(state),
     rates,
     extraProblems,
+    kernelLog,
+    failureTotal: failureLog.total,
+    failuresDropped: failureLog.droppedFailures,
+    logLinesDropped: failureLog.droppedLines,
+    logProblems: failureLog.problems,
   };
   stdout.write(options.json ? `${JSON.stringify(snapshotJson(input), null, 2)}\n` : snapshotText(input));
 }
@@ -94,16 +101,24 @@ async function snapshotOfRecording(
 export async function runSnapshot(options: Options, stdout: NodeJS.WritableStream): Promise<number> {
   if (options.replay !== null) return snapshotOfRecording(options, options.replay, stdout);
   const source = new ProcSource({ procRoot: options.procRoot, pagetypeinfoIntervalMs: null });
-  const { log, note } = await kernelLogFor(options);
+  const { log, note, state } = await kernelLogFor(options, { follow: false });
   try {
     const frame = await source.read();
     const store = createFragtopStore({ order: options.order, intervalMs: options.intervalMs });
-    store.getState().actions.ingest({ ...frame, kmsg: log?.drain() ?? [] });
+    const { actions } = store.getState();
+    actions.setLogTimeReference(log?.status.mtimeMs ?? null);
+    actions.ingest({ ...frame, kmsg: log?.drain() ?? [] });
     const status = source.status();
-    print(store, options, stdout, [
-      ...(note ? [{ source: 'kmsg', message: note }] : []),
-      ...(status.pageSizeNote ? [{ source: 'page size', message: status.pageSizeNote }] : []),
-    ]);
+    print(
+      store,
+      options,
+      stdout,
+      [
+        ...(note ? [{ source: 'kmsg', message: note }] : []),
+        ...(status.pageSizeNote ? [{ source: 'page size', message: status.pageSizeNote }] : []),
+      ],
+      kernelLogStateOf(log, state),
+    );
     return 0;
   } finally {
     log?.close();
