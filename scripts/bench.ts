@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { buildSnapshot } from '../src/analyze/build-snapshot.js';
+import { benchKernelLog } from './bench-kernel-log.js';
 import { benchRecording } from './bench-recording.js';
 import { ProcSource } from '../src/sources/proc-source.js';
 import { createFragtopStore } from '../src/store/create-store.js';
@@ -162,6 +163,8 @@ async function main(): Promise<void> {
   await startupAndFootprint();
   console.log('recordings:');
   await benchRecording((line) => console.log(`  ${line}`));
+  console.log('kernel-log readers on hostile inputs:');
+  benchKernelLog(ROOT, (line) => console.log(`  ${line}`));
 }
 
 await main();

@@ -132,6 +132,8 @@ export const MAX_PLAUSIBLE_ORDER = 20;
 /** Lines further than this from a report's last line, or seconds apart, are not joined to it. */
 const MAX_LINE_GAP = 400;
 const MAX_SECONDS_GAP = 10;
+/** Reports still receiving lines at once: more than any log of many CPUs printing together holds. */
+const MAX_OPEN_REPORTS = 32;
 /** Lines between a dump_stack banner and its `Call Trace:` (hardware name, raw stack words). */
 const MAX_BANNER_GAP = 50;
 
@@ -479,6 +481,8 @@ export function parseAllocFailures(
       closeCompleted();
       drafts.push(draft);
       open.push(draft);
+      // More reports in progress at once than CPUs print is a damaged log: bound the work per line.
+      if (open.length > MAX_OPEN_REPORTS) open.splice(0, open.length - MAX_OPEN_REPORTS);
       return;
     }
     // Also the headers two CPUs printed at once in KERN_CONT pieces (`order:0page allocation failure: order:0`).
