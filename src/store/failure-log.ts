@@ -64,9 +64,7 @@ export function appendToFailureLog(
   // The re-read region: the unsettled tail of what is kept, and everything that arrived (even beyond `limit`).
   const tailStart = Math.max(0, log.lines.length - REPARSE_WINDOW);
   const region = log.lines.slice(tailStart).concat(added);
-  const parsed = enrichFailures(
-    parseAllocFailures(region, 'kernel log', { referenceMs: options.referenceMs ?? null }),
-  );
+  const parsed = parseAllocFailures(region, 'kernel log', { referenceMs: options.referenceMs ?? null });
   const allLength = log.lines.length + added.length;
   const dropped = Math.max(0, allLength - limit);
   const lines =
@@ -89,7 +87,13 @@ export function appendToFailureLog(
   // `callbacks suppressed` lines not followed by a report count too.
   const trailingSuppressed =
     parsed.value.suppressedTotal - fresh.reduce((sum, failure) => sum + failure.suppressedBefore, 0);
-  const all = [...settledKept, ...fresh];
+  // Only the reports kept are decoded and explained: a huge batch costs its parse, not its explanation.
+  const keptFresh = fresh.length > FAILURE_LIMIT ? fresh.slice(fresh.length - FAILURE_LIMIT) : fresh;
+  const explained = enrichFailures({
+    value: { failures: keptFresh, suppressedTotal: 0 },
+    problems: [],
+  }).value.failures;
+  const all = [...settledKept, ...explained];
   const failures = all.length > FAILURE_LIMIT ? all.slice(all.length - FAILURE_LIMIT) : all;
   const total = log.settledTotal + fresh.length;
   // Problems carry their line in the whole log read so far; those before the next window are settled too.
