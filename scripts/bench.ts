@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { buildSnapshot } from '../src/analyze/build-snapshot.js';
+import { benchKernelLog } from './bench-kernel-log.js';
 import { benchParsers } from './bench-parsers.js';
 import { benchRecording } from './bench-recording.js';
 import { ProcSource } from '../src/sources/proc-source.js';
@@ -156,6 +157,10 @@ const wanted = (part: string) => only.size === 0 || only.has(part);
 async function main(): Promise<void> {
   console.log(`fragtop bench · node ${process.version} · ${new Date().toISOString()}`);
   if (wanted('parsers')) benchParsers(ROOT, (line) => console.log(line));
+  if (wanted('kernel-log')) {
+    console.log('kernel-log readers on hostile inputs:');
+    benchKernelLog(ROOT, (line) => console.log(`  ${line}`));
+  }
   if (!wanted('ticks') && !wanted('startup') && !wanted('recordings')) return;
   const fixtures = readdirSync(join(ROOT, 'fixtures')).filter((n) =>
     existsSync(join(ROOT, 'fixtures', n, 'proc')),

@@ -1,6 +1,7 @@
 // One frame of the store as snapshot and batch print it: text, pretty JSON, or one JSON line.
 import { snapshotJson, type SnapshotJsonInput } from '../export/snapshot-json.js';
 import { snapshotText } from '../export/snapshot-text.js';
+import type { KernelLogState } from '../model/kernel-log-state.js';
 import { toAscii } from '../render/ascii.js';
 import { targetOrderOf, type FragtopStore } from '../store/create-store.js';
 import { selectDiagnosis } from '../store/select-diagnosis.js';
@@ -12,6 +13,7 @@ export function frameInput(
   store: FragtopStore,
   extraProblems: ExtraProblem[],
   slabSort: SlabSortKey | null,
+  kernelLog: KernelLogState | null = null,
 ): SnapshotJsonInput | null {
   const state = store.getState();
   const { latest: snapshot, failureLog, rates } = state.sample;
@@ -24,6 +26,11 @@ export function frameInput(
     diagnosis: selectDiagnosis(state),
     rates,
     extraProblems,
+    kernelLog,
+    failureTotal: failureLog.total,
+    failuresDropped: failureLog.droppedFailures,
+    logLinesDropped: failureLog.droppedLines,
+    logProblems: failureLog.problems,
     ...(slabSort ? { slabSort } : {}),
   };
 }

@@ -3,7 +3,7 @@
 import { ProcSource } from '../sources/proc-source.js';
 import { createFragtopStore } from '../store/create-store.js';
 import { formatFrame, frameInput, nothingReadable, type ExtraProblem } from './frame-output.js';
-import { kernelLogFor } from './kernel-log-for.js';
+import { kernelLogFor, kernelLogStateOf } from './kernel-log-for.js';
 import type { Options } from './option-table.js';
 
 export interface BatchIo {
@@ -22,7 +22,7 @@ export async function runBatch(options: Options, io: BatchIo, ascii: boolean): P
     procRoot: options.procRoot,
     pagetypeinfoIntervalMs: options.pagetypeinfoIntervalMs,
   });
-  const { log, note } = await kernelLogFor(options);
+  const { log, note, state } = await kernelLogFor(options);
   let stopping = false;
   let wake: (() => void) | null = null;
   const stop = () => {
@@ -44,7 +44,7 @@ export async function runBatch(options: Options, io: BatchIo, ascii: boolean): P
         ...(note ? [{ source: 'kmsg', message: note }] : []),
         ...(status.pageSizeNote ? [{ source: 'page size', message: status.pageSizeNote }] : []),
       ];
-      const input = frameInput(store, extra, options.slabSort)!;
+      const input = frameInput(store, extra, options.slabSort, kernelLogStateOf(log, state))!;
       const text = formatFrame(input, options.json ? 'ndjson' : 'text', ascii);
       // Frames are told apart by a blank line, as top -b does; JSON lines need none.
       if (!(await writeAll(io.stdout, frame > 1 && !options.json ? `\n${text}` : text))) break;

@@ -4,7 +4,7 @@ import { ProcSource } from '../sources/proc-source.js';
 import { startSampler } from '../sources/sampler.js';
 import { createFragtopStore } from '../store/create-store.js';
 import type { Options } from './parse-args.js';
-import { kernelLogFor } from './kernel-log-for.js';
+import { kernelLogFor, kernelLogStateOf } from './kernel-log-for.js';
 import { createLiveRecorder } from '../controllers/live-recorder.js';
 import { createRemediationController } from '../controllers/remediation-controller.js';
 import { hasTerminal, NO_TERMINAL_MESSAGE } from './terminal.js';
@@ -29,8 +29,9 @@ export async function runLive(
     procRoot: options.procRoot,
     pagetypeinfoIntervalMs: options.pagetypeinfoIntervalMs,
   });
-  const { log, note } = await kernelLogFor(options);
-  store.getState().actions.setNotes({ kernelLog: note });
+  const { log, note, state } = await kernelLogFor(options);
+  store.getState().actions.setNotes({ kernelLog: note, kernelLogState: state.state });
+  store.getState().actions.setLogTimeReference(log?.status.mtimeMs ?? null);
   const recorder = createLiveRecorder({ store, intervalMs: options.intervalMs });
   const sampler = startSampler({
     source,
@@ -41,7 +42,14 @@ export async function runLive(
       actions.ingest(frame);
       recorder.onFrame(frame);
       const status = source.status();
-      actions.setNotes({ pagetypeinfo: status.pagetypeinfoNote, pageSize: status.pageSizeNote });
+      // journalctl may start showing kernel messages after it was opened: the log's state can change.
+      const now = kernelLogStateOf(log, state);
+      actions.setNotes({
+        pagetypeinfo: status.pagetypeinfoNote,
+        pageSize: status.pageSizeNote,
+        kernelLog: now.state === 'read' ? null : (now.reason ?? note),
+        kernelLogState: now.state,
+      });
     },
     onError: (error) => store.getState().actions.setFlash(`sampling failed: ${(error as Error).message}`),
   });

@@ -6,7 +6,8 @@ import { ProcSource } from '../sources/proc-source.js';
 import { startSampler } from '../sources/sampler.js';
 import { createFragtopStore, type FragtopStore } from '../store/create-store.js';
 import { selectDiagnosis } from '../store/select-diagnosis.js';
-import { kernelLogFor } from './kernel-log-for.js';
+import { kernelLogFor, kernelLogStateOf } from './kernel-log-for.js';
+import type { KernelLogState } from '../model/kernel-log-state.js';
 import type { Options } from './parse-args.js';
 
 export interface MetricsIo {
@@ -28,7 +29,7 @@ export function parseListenAddress(text: string): { host: string | undefined; po
   return { host: match[1] ?? (match[2] || undefined), port };
 }
 
-async function exposition(store: FragtopStore): Promise<string | null> {
+async function exposition(store: FragtopStore, kernelLog: () => KernelLogState): Promise<string | null> {
   const state = store.getState();
   const { latest, failureLog } = state.sample;
   if (!latest) return null;
@@ -37,6 +38,8 @@ async function exposition(store: FragtopStore): Promise<string | null> {
     diagnosis: selectDiagnosis(state),
     failures: failureLog.failures,
     suppressedFailures: failureLog.suppressed,
+    failuresDropped: failureLog.droppedFailures,
+    kernelLogRead: kernelLog().state === 'not-requested' ? null : kernelLog().state === 'read',
   });
 }
 
@@ -52,12 +55,14 @@ export async function runMetrics(options: Options, io: MetricsIo): Promise<numbe
     procRoot: options.procRoot,
     pagetypeinfoIntervalMs: options.pagetypeinfoIntervalMs ?? 3_600_000,
   });
-  const { log } = await kernelLogFor(options);
+  const { log, state } = await kernelLogFor(options);
+  store.getState().actions.setLogTimeReference(log?.status.mtimeMs ?? null);
+  const logState = () => kernelLogStateOf(log, state);
   let failed: string | null = null;
   let first = true;
 
   const writeTextfile = async (path: string) => {
-    const text = await exposition(store);
+    const text = await exposition(store, logState);
     if (text === null) return;
     // The textfile collector may read at any moment: write beside it, then rename over it.
     const temporary = `${path}.${process.pid}.tmp`;
@@ -102,7 +107,7 @@ export async function runMetrics(options: Options, io: MetricsIo): Promise<numbe
         response.writeHead(404).end('fragtop serves /metrics\n');
         return;
       }
-      exposition(store).then(
+      exposition(store, logState).then(
         (text) => {
           if (text === null) response.writeHead(503).end('no frame read yet\n');
           else

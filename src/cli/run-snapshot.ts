@@ -6,7 +6,8 @@ import { createFragtopStore, type FragtopStore } from '../store/create-store.js'
 import { formatFrame, frameInput, nothingReadable, type ExtraProblem } from './frame-output.js';
 import { parseJumpTime } from './jump-time.js';
 import type { Options } from './parse-args.js';
-import { kernelLogFor } from './kernel-log-for.js';
+import { kernelLogFor, kernelLogStateOf } from './kernel-log-for.js';
+import type { KernelLogState } from '../model/kernel-log-state.js';
 import { openRecordingOrExplain } from './recording-open.js';
 
 function print(
@@ -15,8 +16,9 @@ function print(
   stdout: NodeJS.WritableStream,
   extraProblems: ExtraProblem[],
   ascii: boolean,
+  kernelLog: KernelLogState | null = null,
 ): number {
-  const input = frameInput(store, extraProblems, options.slabSort);
+  const input = frameInput(store, extraProblems, options.slabSort, kernelLog);
   if (!input) throw new Error('no frame was captured');
   stdout.write(formatFrame(input, options.json ? 'json' : 'text', ascii));
   const nothing = nothingReadable(input);
@@ -90,16 +92,18 @@ export async function runSnapshot(
 ): Promise<number> {
   if (options.replay !== null) return snapshotOfRecording(options, options.replay, stdout, ascii);
   const source = new ProcSource({ procRoot: options.procRoot, pagetypeinfoIntervalMs: null });
-  const { log, note } = await kernelLogFor(options);
+  const { log, note, state } = await kernelLogFor(options, { follow: false });
   try {
     const store = createFragtopStore({ order: options.order, intervalMs: options.intervalMs });
+    const { actions } = store.getState();
+    actions.setLogTimeReference(log?.status.mtimeMs ?? null);
     // With --interval D, a first sample D earlier makes the rates real (vmstat counters per second).
     if (options.intervalGiven) {
-      store.getState().actions.ingest(await source.read());
+      actions.ingest(await source.read());
       await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
     }
     const frame = await source.read();
-    store.getState().actions.ingest({ ...frame, kmsg: log?.drain() ?? [] });
+    actions.ingest({ ...frame, kmsg: log?.drain() ?? [] });
     const status = source.status();
     return print(
       store,
@@ -110,6 +114,7 @@ export async function runSnapshot(
         ...(status.pageSizeNote ? [{ source: 'page size', message: status.pageSizeNote }] : []),
       ],
       ascii,
+      kernelLogStateOf(log, state),
     );
   } finally {
     log?.close();

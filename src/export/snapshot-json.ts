@@ -3,6 +3,8 @@ import type { SlabRow, Snapshot } from '../analyze/snapshot-types.js';
 import { sortSlabs, type SlabSortKey } from '../store/slab-sort.js';
 import type { Diagnosis } from '../analyze/diagnosis.js';
 import type { AllocFailure } from '../analyze/enrich-failure.js';
+import type { KernelLogState } from '../model/kernel-log-state.js';
+import type { Problem } from '../parse/types.js';
 import { adviceTexts, reasonText } from '../render/diagnosis-text.js';
 
 export interface SnapshotJsonInput {
@@ -15,6 +17,16 @@ export interface SnapshotJsonInput {
   extraProblems?: { source: string; message: string }[];
   /** The slab order asked for (-s); by size otherwise. */
   slabSort?: SlabSortKey;
+  /** Whether the kernel log could be read; absent or null when unknown (a replay). */
+  kernelLog?: KernelLogState | null;
+  /** Every report read, also those whose details were dropped; defaults to failures.length. */
+  failureTotal?: number;
+  /** Reports counted in failureTotal but not listed in failures (the oldest). */
+  failuresDropped?: number;
+  /** Lines read whose text was no longer kept. */
+  logLinesDropped?: number;
+  /** Odd kernel-log lines (impossible orders, unreadable headers, interleaved traces). */
+  logProblems?: readonly Problem[];
 }
 
 /** The slab rows in the order asked for. */
@@ -22,6 +34,13 @@ export function sortedSlabs(input: SnapshotJsonInput): SlabRow[] {
   return input.slabSort && input.slabSort !== 'size'
     ? sortSlabs(input.snapshot.slabs, input.slabSort)
     : input.snapshot.slabs;
+}
+
+/** The problem line of a kernel log that could not be read, or null. */
+export function kernelLogProblem(kernelLog: KernelLogState | null | undefined): string | null {
+  if (!kernelLog || kernelLog.state === 'read') return null;
+  const why = kernelLog.reason ?? 'the kernel log could not be read';
+  return `allocation failures unknown: ${why}`;
 }
 
 export function snapshotJson(input: SnapshotJsonInput): Record<string, unknown> {
@@ -34,7 +53,16 @@ export function snapshotJson(input: SnapshotJsonInput): Record<string, unknown> 
       message: p.message,
     })),
     ...(input.extraProblems ?? []),
+    ...(input.logProblems ?? []).map((p) => ({
+      source: 'kernel log',
+      ...(p.line !== undefined ? { line: p.line } : {}),
+      message: p.message,
+    })),
   ];
+  const logProblem = kernelLogProblem(input.kernelLog);
+  // The reason may already be there as a --kmsg note; say it once.
+  if (logProblem && !problems.some((p) => logProblem.endsWith(p.message)))
+    problems.push({ source: 'kernel log', message: logProblem });
   return {
     schema: 1,
     time: new Date(snapshot.timeMs).toISOString(),
@@ -72,6 +100,19 @@ export function snapshotJson(input: SnapshotJsonInput): Record<string, unknown> 
     })),
     failures: input.failures,
     suppressedFailures: input.suppressedFailures,
+    failureCount:
+      input.kernelLog && input.kernelLog.state !== 'read'
+        ? null
+        : (input.failureTotal ?? input.failures.length),
+    failuresDropped: input.failuresDropped ?? 0,
+    kernelLog: input.kernelLog
+      ? {
+          state: input.kernelLog.state,
+          source: input.kernelLog.source,
+          reason: input.kernelLog.reason,
+          linesDropped: input.logLinesDropped ?? 0,
+        }
+      : null,
     diagnosis: input.diagnosis && diagnosisJson(input.diagnosis),
     rates: input.rates,
     problems,

@@ -6,6 +6,7 @@ import { notesText } from '../render/screen-text.js';
 import { zoneColumns } from '../render/zones-layout.js';
 import {
   selectDisplayed,
+  selectShownDroppedFailures,
   selectShownFailures,
   selectShownRates,
   selectShownSuppressed,
@@ -35,6 +36,8 @@ export function App() {
   const failures = useFragtop(selectShownFailures);
   const suppressed = useFragtop(selectShownSuppressed);
   const logNote = useFragtop((s) => s.notes.sources.kernelLog);
+  const logState = useFragtop((s) => s.notes.sources.kernelLogState);
+  const droppedFailures = useFragtop(selectShownDroppedFailures);
   const targetOrder = useFragtop(targetOrderOf);
   const notes = notesText(useFragtop((s) => s.notes.sources));
   const dialog = useFragtop((s) => s.dialog);
@@ -82,6 +85,8 @@ export function App() {
         failures={failures}
         suppressed={suppressed}
         logNote={logNote}
+        logState={logState}
+        dropped={droppedFailures}
         pageSizeBytes={snapshot.pageSizeBytes}
         width={main.failuresWidth}
         maxLines={main.failureLines}
