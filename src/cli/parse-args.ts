@@ -50,14 +50,36 @@ type OptionSpec =
   | { name: string; type: 'flag'; set: (o: Options) => void }
   | { name: string; type: 'value'; set: (o: Options, value: string) => string | null };
 
-function durationOption(name: string, set: (o: Options, ms: number) => void, allowZero = false): OptionSpec {
+/** A duration's allowed range in ms, and how the usage error spells it. */
+interface DurationRange {
+  minMs: number;
+  maxMs: number;
+  text: string;
+}
+
+const DAY_MS = 86_400_000;
+/**
+ * Sampling periods: below 100 ms fragtop would spin on /proc (and pagetypeinfo takes the zone lock); above a day
+ * it is no monitor, and Node's timers hold at most 2^31-1 ms (24.8 days) before firing every millisecond.
+ */
+const PERIOD: DurationRange = { minMs: 100, maxMs: DAY_MS, text: '100ms to 1d' };
+const RECORD_DURATION: DurationRange = { minMs: 100, maxMs: 365 * DAY_MS, text: '100ms to 365d' };
+const COOLDOWN: DurationRange = { minMs: 0, maxMs: 30 * DAY_MS, text: '0s to 30d' };
+
+function durationOption(
+  name: string,
+  range: DurationRange,
+  set: (o: Options, ms: number) => void,
+): OptionSpec {
   return {
     name,
     type: 'value',
     set: (o, value) => {
       const ms = parseDuration(value);
-      if (ms === null || (!allowZero && ms <= 0))
+      if (ms === null || (range.minMs > 0 && ms <= 0))
         return `${name} expects a duration like 500ms, 2s or 1m, got "${value}"`;
+      if (ms < range.minMs || ms > range.maxMs)
+        return `${name} expects a duration from ${range.text}, got "${value}"`;
       set(o, ms);
       return null;
     },
@@ -99,12 +121,12 @@ const COMMON: OptionSpec[] = [
   stringOption('--proc-root', (o, v) => (o.procRoot = v)),
   stringOption('--sys-root', (o, v) => (o.sysRoot = v)),
   stringOption('--kmsg', (o, v) => (o.kmsg = v)),
-  durationOption('--interval', (o, ms) => {
+  durationOption('--interval', PERIOD, (o, ms) => {
     o.intervalMs = ms;
     o.intervalGiven = true;
   }),
   integerOption('--order', 0, 20, (o, n) => (o.order = n)),
-  durationOption('--pagetypeinfo-interval', (o, ms) => (o.pagetypeinfoIntervalMs = ms)),
+  durationOption('--pagetypeinfo-interval', PERIOD, (o, ms) => (o.pagetypeinfoIntervalMs = ms)),
   { name: '--read-only', type: 'flag', set: (o) => (o.readOnly = true) },
 ];
 
@@ -113,7 +135,7 @@ const BY_COMMAND: Record<Command, OptionSpec[]> = {
   replay: [],
   record: [
     stringOption('--out', (o, v) => (o.out = v)),
-    durationOption('--duration', (o, ms) => (o.durationMs = ms)),
+    durationOption('--duration', RECORD_DURATION, (o, ms) => (o.durationMs = ms)),
   ],
   snapshot: [
     { name: '--json', type: 'flag', set: (o) => (o.json = true) },
@@ -124,7 +146,7 @@ const BY_COMMAND: Record<Command, OptionSpec[]> = {
   guard: [
     integerOption('--min-blocks', 0, Number.MAX_SAFE_INTEGER, (o, n) => (o.minBlocks = n)),
     stringOption('--action', (o, v) => (o.action = v)),
-    durationOption('--cooldown', (o, ms) => (o.cooldownMs = ms), true),
+    durationOption('--cooldown', COOLDOWN, (o, ms) => (o.cooldownMs = ms)),
     { name: '--dry-run', type: 'flag', set: (o) => (o.dryRun = true) },
     stringOption('--audit-log', (o, v) => (o.auditLog = v)),
   ],

@@ -90,6 +90,30 @@ describe('parseArgs', () => {
     expect(error(['snapshot', '--at', '5m'])).toBe('--at needs --replay FILE');
   });
 
+  it('bounds every duration that feeds a timer, and says the range', () => {
+    // Node's timers hold at most 2^31-1 ms (24.8 days); past that a timer fires after 1 ms, in a loop.
+    expect(error(['--interval', '30d'])).toBe('--interval expects a duration from 100ms to 1d, got "30d"');
+    expect(error(['--interval', '25d'])).toBe('--interval expects a duration from 100ms to 1d, got "25d"');
+    // A 1 ms period is a busy loop over /proc, not a measurement.
+    expect(error(['--interval', '1ms'])).toBe('--interval expects a duration from 100ms to 1d, got "1ms"');
+    expect(error(['record', '--interval=99ms'])).toBe(
+      '--interval expects a duration from 100ms to 1d, got "99ms"',
+    );
+    expect(error(['--pagetypeinfo-interval', '50d'])).toBe(
+      '--pagetypeinfo-interval expects a duration from 100ms to 1d, got "50d"',
+    );
+    expect(error(['record', '--duration', '400d'])).toBe(
+      '--duration expects a duration from 100ms to 365d, got "400d"',
+    );
+    expect(error(['guard', '--order', '6', '--min-blocks', '1', '--cooldown', '31d'])).toBe(
+      '--cooldown expects a duration from 0s to 30d, got "31d"',
+    );
+    // The edges are allowed.
+    expect(run(['--interval', '100ms']).options.intervalMs).toBe(100);
+    expect(run(['--interval', '1d']).options.intervalMs).toBe(86_400_000);
+    expect(run(['guard', '--order', '6', '--min-blocks', '1', '--cooldown', '0']).options.cooldownMs).toBe(0);
+  });
+
   it('answers --help and --version before anything else', () => {
     expect(parseArgs(['--help'])).toEqual({ kind: 'help', command: null });
     expect(parseArgs(['snapshot', '-h'])).toEqual({ kind: 'help', command: 'snapshot' });
