@@ -5,7 +5,7 @@ const COMMON = `common options:
   --proc-root DIR   read DIR instead of /proc (a debug pod's /host/proc, or a fixture)
   --sys-root DIR    read DIR instead of /sys
   --kmsg FILE       read kernel log text from FILE ('-' for stdin) instead of /dev/kmsg
-  --interval D      refresh period (default 1s); D like 500ms, 2s, 1m
+  --interval D      refresh period (default 1s); D like 500ms, 2s, 1m; 100ms to 1d
   --order N         the allocation order to watch (default: highest recent failure, else 3)
   --pagetypeinfo-interval D   how often to read pagetypeinfo (default: every tick,
                     backing off to 10s when a read takes over 20 ms)
