@@ -37,7 +37,9 @@ export async function runLive(options: Options): Promise<number> {
       actions.ingest(frame);
       recorder.onFrame(frame);
       const status = source.status();
-      actions.setNotes({ pagetypeinfo: status.pagetypeinfoNote, pageSize: status.pageSizeNote });
+      // The header's note line carries what is unknown about the machine: its page size, kernel or host.
+      const identity = [status.pageSizeNote, status.identityNote].filter(Boolean).join(' · ') || null;
+      actions.setNotes({ pagetypeinfo: status.pagetypeinfoNote, pageSize: identity });
     },
     onError: (error) => store.getState().actions.setFlash(`sampling failed: ${(error as Error).message}`),
   });

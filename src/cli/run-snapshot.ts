@@ -103,6 +103,7 @@ export async function runSnapshot(options: Options, stdout: NodeJS.WritableStrea
     print(store, options, stdout, [
       ...(note ? [{ source: 'kmsg', message: note }] : []),
       ...(status.pageSizeNote ? [{ source: 'page size', message: status.pageSizeNote }] : []),
+      ...(status.identityNote ? [{ source: 'identity', message: status.identityNote }] : []),
     ]);
     return 0;
   } finally {
