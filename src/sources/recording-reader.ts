@@ -1,5 +1,5 @@
 // Opens a recording: indexes its records without inflating them, then decodes any frame on demand.
-import { readSync } from 'node:fs';
+import { constants, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { PROC_FILES, type FileRead, type ProcFileName, type RawFrame } from '../model/raw-frame.js';
 import {
@@ -98,7 +98,8 @@ function copyFrame(frame: RawFrame): RawFrame {
 export async function openRecording(path: string): Promise<Recording> {
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    // O_NONBLOCK: a FIFO given as the recording must not hang open() until some writer appears.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new Error(`cannot open recording ${path}: no such file`);
@@ -113,7 +114,9 @@ export async function openRecording(path: string): Promise<Recording> {
 }
 
 async function indexRecording(path: string, handle: FileHandle): Promise<Recording> {
-  const sizeBytes = (await handle.stat()).size;
+  const stats = await handle.stat();
+  if (!stats.isFile()) throw new Error(`${path} is not a regular file, so not a recording`);
+  const sizeBytes = stats.size;
   if (sizeBytes === 0) throw new Error(`${path}: recording is empty`);
   const scanner = new Scanner(handle, sizeBytes);
 
