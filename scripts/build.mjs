@@ -64,6 +64,7 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 });
+// --outdir may be absolute (build-exe passes one): resolve from the working directory, not this file.
 const { writeDocs } = await import(pathToFileURL(resolve(docsEntry)).href);
 writeDocs(outdir, version);
 rmSync(docsEntry);

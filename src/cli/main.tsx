@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { helpText } from './help-text.js';
 import { outputStyle } from './output-style.js';
 import { parseArgs, type Options } from './parse-args.js';
+import { watchOutput } from './output-errors.js';
 
 declare const FRAGTOP_VERSION: string;
 
@@ -16,6 +17,8 @@ function checkRoots(options: Options): string | null {
   }
   return null;
 }
+
+const output = watchOutput(process.stdout, process.stderr);
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv);
@@ -55,7 +58,8 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const io = { stdout: process.stdout, stderr: process.stderr };
+  // A reader that went away (or a full disk) stops the streaming modes as SIGTERM would.
+  const io = { stdout: process.stdout, stderr: process.stderr, signal: output.signal };
   // Each mode loads only what it needs: snapshot, record and guard start without Ink and React.
   switch (command) {
     case 'live':
@@ -83,7 +87,10 @@ async function main(argv: string[]): Promise<number> {
     case 'check':
       return (await import('./run-check.js')).runCheck(options, process.stdout);
     case 'metrics':
-      return (await import('./run-metrics.js')).runMetrics(options, { stderr: process.stderr });
+      return (await import('./run-metrics.js')).runMetrics(options, {
+        stderr: process.stderr,
+        signal: output.signal,
+      });
     case 'record':
       return (await import('./run-record.js')).runRecord(options, io);
     case 'guard': {
@@ -100,15 +107,19 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Exits once stdout has taken everything; a write that failed decides the code (141 for a closed pipe, else 1). */
+async function exit(code: number): Promise<never> {
+  await output.flush();
+  const failure = output.failure();
+  if (failure?.message) process.stderr.write(`${failure.message}\n`);
+  // Interactive and long-running modes may leave handles (the kernel log, timers) open: exit explicitly.
+  process.exit(failure ? failure.exitCode : code);
+}
+
 main(process.argv.slice(2)).then(
-  (code) => {
-    // Interactive and long-running modes may leave handles (the kernel log, timers) open: exit explicitly.
-    process.exitCode = code;
-    if (process.stdout.writableNeedDrain) process.stdout.once('drain', () => process.exit(code));
-    else process.exit(code);
-  },
+  (code) => exit(code),
   (error: unknown) => {
     process.stderr.write(`fragtop: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+    return exit(1);
   },
 );

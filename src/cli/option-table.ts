@@ -109,11 +109,29 @@ const SCREENS: readonly Command[] = ['live', 'replay', 'demo'];
 /** Modes that read this machine's (or --proc-root's) files. */
 const READERS: readonly Command[] = ['live', 'record', 'snapshot', 'check', 'guard', 'metrics'];
 
-function duration(name: string, allowZero = false) {
+/** A duration's allowed range in ms, and how the usage error spells it. */
+interface DurationRange {
+  minMs: number;
+  maxMs: number;
+  text: string;
+}
+
+const DAY_MS = 86_400_000;
+/**
+ * Sampling periods: below 100 ms fragtop would spin on /proc (and pagetypeinfo takes the zone lock); above a day
+ * it is no monitor, and Node's timers hold at most 2^31-1 ms (24.8 days) before firing every millisecond.
+ */
+const PERIOD: DurationRange = { minMs: 100, maxMs: DAY_MS, text: '100ms to 1d' };
+const RECORD_DURATION: DurationRange = { minMs: 100, maxMs: 365 * DAY_MS, text: '100ms to 365d' };
+const COOLDOWN: DurationRange = { minMs: 0, maxMs: 30 * DAY_MS, text: '0s to 30d' };
+
+function duration(name: string, range: DurationRange) {
   return (value: string): number | string => {
     const ms = parseDuration(value);
-    if (ms === null || (!allowZero && ms <= 0))
+    if (ms === null || (range.minMs > 0 && ms <= 0))
       return `${name} expects a duration like 500ms, 2s or 1m, got "${value}"`;
+    if (ms < range.minMs || ms > range.maxMs)
+      return `${name} expects a duration from ${range.text}, got "${value}"`;
     return ms;
   };
 }
@@ -182,11 +200,11 @@ export const OPTIONS: readonly OptionDef[] = [
     short: '-d',
     value: 'D',
     kind: 'duration',
-    help: 'refresh period: 500ms, 2s, 1m; -d takes seconds like top (-d 0.5)',
+    help: 'refresh period, 100ms to 1d: 500ms, 2s, 1m; -d takes seconds like top (-d 0.5)',
     defaults: { all: '1s', guard: '5s', snapshot: 'one sample; with D, two samples D apart' },
     commands: ALL,
     set: (o, v) => {
-      const ms = duration('--interval')(v);
+      const ms = duration('--interval', PERIOD)(v);
       if (typeof ms === 'string') return ms;
       o.intervalMs = ms;
       o.intervalGiven = true;
@@ -215,7 +233,7 @@ export const OPTIONS: readonly OptionDef[] = [
     defaults: { all: 'every tick, 10s after a read over 20 ms' },
     commands: ALL,
     set: (o, v) => {
-      const ms = duration('--pagetypeinfo-interval')(v);
+      const ms = duration('--pagetypeinfo-interval', PERIOD)(v);
       if (typeof ms === 'string') return ms;
       o.pagetypeinfoIntervalMs = ms;
       return null;
@@ -339,7 +357,7 @@ export const OPTIONS: readonly OptionDef[] = [
     defaults: { record: 'until Ctrl-C or SIGTERM' },
     commands: ['record'],
     set: (o, v) => {
-      const ms = duration('--duration')(v);
+      const ms = duration('--duration', RECORD_DURATION)(v);
       if (typeof ms === 'string') return ms;
       o.durationMs = ms;
       return null;
@@ -377,7 +395,7 @@ export const OPTIONS: readonly OptionDef[] = [
     defaults: { guard: '10m' },
     commands: ['guard'],
     set: (o, v) => {
-      const ms = duration('--cooldown', true)(v);
+      const ms = duration('--cooldown', COOLDOWN)(v);
       if (typeof ms === 'string') return ms;
       o.cooldownMs = ms;
       return null;

@@ -44,9 +44,11 @@ export async function runLive(
       const status = source.status();
       // journalctl may start showing kernel messages after it was opened: the log's state can change.
       const now = kernelLogStateOf(log, state);
+      // The header's note line carries what is unknown about the machine: its page size, kernel or host.
+      const identity = [status.pageSizeNote, status.identityNote].filter(Boolean).join(' · ') || null;
       actions.setNotes({
         pagetypeinfo: status.pagetypeinfoNote,
-        pageSize: status.pageSizeNote,
+        pageSize: identity,
         kernelLog: now.state === 'read' ? null : (now.reason ?? note),
         kernelLogState: now.state,
       });

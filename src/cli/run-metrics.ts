@@ -1,9 +1,9 @@
 // `fragtop metrics --listen ADDR | --textfile PATH`: Prometheus exposition, refreshed every --interval.
-import { rename, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { prometheusText } from '../export/prometheus.js';
 import { ProcSource } from '../sources/proc-source.js';
 import { startSampler } from '../sources/sampler.js';
+import { createTextfileWriter } from '../sources/textfile-writer.js';
 import { createFragtopStore, type FragtopStore } from '../store/create-store.js';
 import { selectDiagnosis } from '../store/select-diagnosis.js';
 import { kernelLogFor, kernelLogStateOf } from './kernel-log-for.js';
@@ -61,13 +61,11 @@ export async function runMetrics(options: Options, io: MetricsIo): Promise<numbe
   let failed: string | null = null;
   let first = true;
 
-  const writeTextfile = async (path: string) => {
+  // The textfile collector may read at any moment: each write goes beside the file, then is renamed over it.
+  const textfile = options.textfile === null ? null : createTextfileWriter(options.textfile);
+  const writeTextfile = async () => {
     const text = await exposition(store, logState);
-    if (text === null) return;
-    // The textfile collector may read at any moment: write beside it, then rename over it.
-    const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, text);
-    await rename(temporary, path);
+    if (text !== null && textfile !== null) await textfile.write(text);
   };
 
   let server: Server | null = null;
@@ -86,7 +84,7 @@ export async function runMetrics(options: Options, io: MetricsIo): Promise<numbe
     onFrame: (frame) => {
       store.getState().actions.ingest(frame);
       if (options.textfile)
-        writeTextfile(options.textfile).then(
+        writeTextfile().then(
           () => {
             if (first) io.onReady?.(options.textfile!);
             first = false;
@@ -125,6 +123,7 @@ export async function runMetrics(options: Options, io: MetricsIo): Promise<numbe
     if (listening) {
       sampler.stop();
       log?.close();
+      await textfile?.close();
       io.stderr.write(`fragtop metrics: ${listening}\n`);
       return 1;
     }
@@ -137,6 +136,15 @@ export async function runMetrics(options: Options, io: MetricsIo): Promise<numbe
   await stopped;
   sampler.stop();
   log?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  // A write in progress finishes and its temporary file is gone before the process ends.
+  await textfile?.close();
+  await new Promise<void>((resolve) => {
+    if (!server) return resolve();
+    server.close(() => resolve());
+    // close() waits for every open connection; a scraper's idle keep-alive socket would hold the exit for ever.
+    server.closeIdleConnections();
+    // A request still being answered gets a moment, then its socket goes too.
+    setTimeout(() => server?.closeAllConnections(), 1000).unref();
+  });
   return failed ? 1 : 0;
 }

@@ -112,6 +112,7 @@ export async function runSnapshot(
       [
         ...(note ? [{ source: 'kmsg', message: note }] : []),
         ...(status.pageSizeNote ? [{ source: 'page size', message: status.pageSizeNote }] : []),
+        ...(status.identityNote ? [{ source: 'identity', message: status.identityNote }] : []),
       ],
       ascii,
       kernelLogStateOf(log, state),

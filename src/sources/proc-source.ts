@@ -10,7 +10,7 @@ import {
   type RawFrame,
 } from '../model/raw-frame.js';
 import { inferPageSize } from '../analyze/page-size.js';
-import { readProcFile } from './read-proc-file.js';
+import { READ_CAP_BYTES, readProcFile } from './read-proc-file.js';
 import {
   createPagetypeinfoSchedule,
   isPagetypeinfoDue,
@@ -29,10 +29,17 @@ export interface ProcSourceStatus {
   procRoot: string;
   pageSizeNote: string | null;
   pagetypeinfoNote: string | null;
+  /** Why the host name or kernel release is unknown although its file exists (too large, not a file). */
+  identityNote: string | null;
 }
 
 function trimmedText(read: FileRead | undefined): string | null {
   return read?.ok ? read.text.trim() || null : null;
+}
+
+/** A read that failed for another reason than a missing file: worth saying why the value is unknown. */
+function unusualFailure(read: FileRead): string | null {
+  return !read.ok && read.reason !== 'missing' ? read.message : null;
 }
 
 /** AT_PAGESZ in the auxiliary vector the kernel gives every process. */
@@ -71,6 +78,7 @@ export class ProcSource {
   private kernel: string | null | undefined;
   private pageSizeBytes: number | undefined;
   private pageSizeNote: string | null = null;
+  private identityNote: string | null = null;
   private readonly isLiveRoot: boolean;
 
   constructor(options: ProcSourceOptions) {
@@ -85,6 +93,7 @@ export class ProcSource {
       procRoot: this.procRoot,
       pageSizeNote: this.pageSizeNote,
       pagetypeinfoNote: this.schedule.reason,
+      identityNote: this.identityNote,
     };
   }
 
@@ -92,7 +101,9 @@ export class ProcSource {
     const timeMs = this.now();
     const wantPagetypeinfo = isPagetypeinfoDue(this.schedule, timeMs);
     const names = PROC_FILES.filter((name) => name !== 'pagetypeinfo' || wantPagetypeinfo);
-    const reads = await Promise.all(names.map((name) => readProcFile(this.path(name), this.now)));
+    const reads = await Promise.all(
+      names.map((name) => readProcFile(this.path(name), this.now, READ_CAP_BYTES[name], name)),
+    );
     const files: Partial<Record<ProcFileName, FileRead>> = {};
     names.forEach((name, i) => (files[name] = reads[i]));
 
@@ -123,11 +134,13 @@ export class ProcSource {
   private async readIdentityOnce(files: RawFrame['files']): Promise<void> {
     if (this.kernel !== undefined) return;
     const [osrelease, hostname] = await Promise.all([
-      readProcFile(this.path('osrelease')),
-      readProcFile(this.path('hostname')),
+      readProcFile(this.path('osrelease'), this.now, READ_CAP_BYTES.osrelease, 'osrelease'),
+      readProcFile(this.path('hostname'), this.now, READ_CAP_BYTES.hostname, 'hostname'),
     ]);
     this.kernel = trimmedText(osrelease);
     this.host = trimmedText(hostname);
+    const unusual = [unusualFailure(osrelease), unusualFailure(hostname)].filter((why) => why !== null);
+    this.identityNote = unusual.length ? unusual.join('; ') : null;
     const inferred = inferPageSize(trimmedText(files.meminfo), trimmedText(files.zoneinfo));
     const live = this.isLiveRoot ? systemPageSize() : null;
     if (live !== null) this.pageSizeBytes = live;

@@ -91,6 +91,32 @@ describe('parseArgs', () => {
     expect(error(['snapshot', '--at', '5m'])).toBe('--at needs --replay FILE');
   });
 
+  it('bounds every duration that feeds a timer, and says the range', () => {
+    // Node's timers hold at most 2^31-1 ms (24.8 days); past that a timer fires after 1 ms, in a loop.
+    expect(error(['--interval', '30d'])).toBe('--interval expects a duration from 100ms to 1d, got "30d"');
+    expect(error(['--interval', '25d'])).toBe('--interval expects a duration from 100ms to 1d, got "25d"');
+    // A 1 ms period is a busy loop over /proc, not a measurement.
+    expect(error(['--interval', '1ms'])).toBe('--interval expects a duration from 100ms to 1d, got "1ms"');
+    expect(error(['record', '--interval=99ms'])).toBe(
+      '--interval expects a duration from 100ms to 1d, got "99ms"',
+    );
+    expect(error(['--pagetypeinfo-interval', '50d'])).toBe(
+      '--pagetypeinfo-interval expects a duration from 100ms to 1d, got "50d"',
+    );
+    expect(error(['record', '--duration', '400d'])).toBe(
+      '--duration expects a duration from 100ms to 365d, got "400d"',
+    );
+    expect(error(['guard', '--order', '6', '--min-blocks', '1', '--cooldown', '31d'])).toBe(
+      '--cooldown expects a duration from 0s to 30d, got "31d"',
+    );
+    // The edges are allowed.
+    expect(run(['--interval', '100ms']).options.intervalMs).toBe(100);
+    expect(run(['--interval', '1d']).options.intervalMs).toBe(86_400_000);
+    expect(run(['guard', '--order', '6', '--min-blocks', '1', '--cooldown', '0']).options.cooldownMs).toBe(0);
+    // top's -d takes seconds and gets the same range.
+    expect(error(['-d', '0.001'])).toBe('--interval expects a duration from 100ms to 1d, got "0.001"');
+  });
+
   it("takes top's and slabtop's options: -d SECS, -n N, -b, -s KEY, and htop's --readonly", () => {
     expect(run(['-d', '2']).options).toMatchObject({ intervalMs: 2000, intervalGiven: true });
     expect(run(['-d0.5']).options.intervalMs).toBe(500);

@@ -217,6 +217,20 @@ describe('the fragtop command line', () => {
     expect(stderr).toBe('fragtop: --interval expects a duration like 500ms, 2s or 1m, got "soon"\n');
   });
 
+  it.skipIf(!HAS_BUILD)(`refuses an interval no timer can hold, with the range, exit 2${why}`, () => {
+    for (const args of [
+      ['metrics', '--textfile', '/dev/null', '--interval', '30d'],
+      ['snapshot', '--interval', '1ms'],
+    ]) {
+      const { status, stdout, stderr } = fragtop(args);
+      expect(status, args.join(' ')).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(
+        `fragtop: --interval expects a duration from 100ms to 1d, got "${args[args.length - 1]}"\n`,
+      );
+    }
+  });
+
   it.skipIf(!HAS_BUILD)(`lists every common option in --help${why}`, () => {
     const { status, stdout } = fragtop(['--help']);
     expect(status).toBe(0);
