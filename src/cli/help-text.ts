@@ -26,7 +26,11 @@ const USAGE = `usage:
   fragtop guard --order N --min-blocks K [--action compact|drop-caches=1|2|3]
                 [--cooldown D] [--dry-run]    headless watcher that remediates on a threshold
   fragtop metrics --listen ADDR | --textfile PATH   Prometheus exposition
-  fragtop demo                      replays a bundled incident; works on any OS`;
+  fragtop demo                      replays a bundled incident; works on any OS
+  fragtop map [--json]              the pageblock map and compaction ceiling (/proc/kpageflags, root)
+  fragtop events [--duration D] [--json]   who fragments: trace events per process (tracefs, root;
+                                    default 10s; Ctrl-C ends early; tracing is restored on exit)
+  fragtop snapshot --map            also read the pageblock map for the compaction ceiling (~0.5 s)`;
 
 export function helpText(command: Command | null): string {
   const head =

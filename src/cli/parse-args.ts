@@ -10,6 +10,8 @@ export const COMMANDS = [
   'guard',
   'metrics',
   'demo',
+  'map',
+  'events',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -38,6 +40,8 @@ export interface Options extends CommonOptions {
   cooldownMs: number | null;
   dryRun: boolean;
   auditLog: string | null;
+  /** snapshot: also read the pageblock map (/proc/kpageflags). */
+  map: boolean;
 }
 
 export type ParsedArgs =
@@ -119,6 +123,7 @@ const BY_COMMAND: Record<Command, OptionSpec[]> = {
     { name: '--json', type: 'flag', set: (o) => (o.json = true) },
     stringOption('--replay', (o, v) => (o.replay = v)),
     stringOption('--at', (o, v) => (o.at = v)),
+    { name: '--map', type: 'flag', set: (o) => (o.map = true) },
   ],
   check: [integerOption('--min-blocks', 0, Number.MAX_SAFE_INTEGER, (o, n) => (o.minBlocks = n))],
   guard: [
@@ -133,6 +138,11 @@ const BY_COMMAND: Record<Command, OptionSpec[]> = {
     stringOption('--textfile', (o, v) => (o.textfile = v)),
   ],
   demo: [],
+  map: [{ name: '--json', type: 'flag', set: (o) => (o.json = true) }],
+  events: [
+    { name: '--json', type: 'flag', set: (o) => (o.json = true) },
+    durationOption('--duration', (o, ms) => (o.durationMs = ms)),
+  ],
 };
 
 export function defaultOptions(): Options {
@@ -157,6 +167,7 @@ export function defaultOptions(): Options {
     cooldownMs: null,
     dryRun: false,
     auditLog: null,
+    map: false,
   };
 }
 

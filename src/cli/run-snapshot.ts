@@ -10,6 +10,7 @@ import { parseJumpTime } from './jump-time.js';
 import type { Options } from './parse-args.js';
 import { kernelLogFor } from './kernel-log-for.js';
 import { openRecordingOrExplain } from './recording-open.js';
+import { withPageblockMap } from './map-read.js';
 
 type ExtraProblem = { source: string; message: string };
 
@@ -96,7 +97,8 @@ export async function runSnapshot(options: Options, stdout: NodeJS.WritableStrea
   const source = new ProcSource({ procRoot: options.procRoot, pagetypeinfoIntervalMs: null });
   const { log, note } = await kernelLogFor(options);
   try {
-    const frame = await source.read();
+    const sampled = await source.read();
+    const frame = options.map ? await withPageblockMap(sampled, options.procRoot) : sampled;
     const store = createFragtopStore({ order: options.order, intervalMs: options.intervalMs });
     store.getState().actions.ingest({ ...frame, kmsg: log?.drain() ?? [] });
     const status = source.status();

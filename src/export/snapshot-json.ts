@@ -3,6 +3,7 @@ import type { Snapshot } from '../analyze/snapshot-types.js';
 import type { Diagnosis } from '../analyze/diagnosis.js';
 import type { AllocFailure } from '../analyze/enrich-failure.js';
 import { adviceTexts, reasonText } from '../render/diagnosis-text.js';
+import { pageblockJson } from './pageblock-json.js';
 
 export interface SnapshotJsonInput {
   snapshot: Snapshot;
@@ -24,6 +25,12 @@ export function snapshotJson(input: SnapshotJsonInput): Record<string, unknown> 
       message: p.message,
     })),
     ...(input.extraProblems ?? []),
+    ...(snapshot.pageblocks && !snapshot.pageblocks.ok
+      ? [{ source: 'kpageflags', message: snapshot.pageblocks.message }]
+      : []),
+    ...(snapshot.events && !snapshot.events.ok
+      ? [{ source: 'tracefs', message: snapshot.events.message }]
+      : []),
   ];
   return {
     schema: 1,
@@ -64,6 +71,9 @@ export function snapshotJson(input: SnapshotJsonInput): Record<string, unknown> 
     suppressedFailures: input.suppressedFailures,
     diagnosis: input.diagnosis && diagnosisJson(input.diagnosis),
     rates: input.rates,
+    // The pageblock map's summary and the compaction ceiling per zone and order; null when no map was read.
+    pageblocks: snapshot.pageblocks?.ok ? pageblockJson(snapshot.pageblocks.map, snapshot, false) : null,
+    events: snapshot.events?.ok ? { ...snapshot.events.tallies, note: snapshot.events.note } : null,
     problems,
   };
 }
