@@ -21,7 +21,8 @@ export function zoneCeiling(zone: ZonePageblocks, order: number): ZoneCeiling | 
   const cleanRanges = zone.cleanRanges[order];
   if (cleanRanges === undefined) return null;
   // Unread pages might be free: the bound counts them so that it stays an upper bound.
-  const freeLimit = Math.floor((zone.pages.free + zone.pages.unread) / 2 ** order);
+  // So might pages in wholly flagless pageblocks (memory a lazily initialising kernel has not handed over yet).
+  const freeLimit = Math.floor((zone.pages.free + zone.pages.unread + zone.flaglessPages) / 2 ** order);
   return {
     node: zone.node,
     zone: zone.zone,

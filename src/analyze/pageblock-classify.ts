@@ -92,6 +92,8 @@ interface ZoneState {
   cleanRanges: number[];
   /** Per pageblock, pages with no flag at all. */
   flagless: Int32Array;
+  /** Pages of the span in pageblocks with no flag on any page. */
+  flaglessPages: number;
 }
 
 function emptyCounts(): PageCounts {
@@ -137,6 +139,7 @@ export class PageblockMapBuilder {
           pages: emptyCounts(),
           cleanRanges: new Array<number>(layout.orderCount).fill(0),
           flagless: new Int32Array(blocks),
+          flaglessPages: 0,
         };
       });
   }
@@ -159,8 +162,9 @@ export class PageblockMapBuilder {
     const classes = new Uint8Array(unitEnd - firstPfn).fill(UNREAD);
     for (let i = 0; i < pages; i++) classes[i] = pageClass(words[2 * i] ?? 0, words[2 * i + 1] ?? 0);
     this.markBuddyTails(firstPfn, words, pages, classes);
+    const flaglessBlocks = this.wholeFlaglessBlocks(words, pages);
     for (const zone of this.zones) {
-      this.foldZone(zone, firstPfn, unitEnd, classes);
+      this.foldZone(zone, firstPfn, unitEnd, classes, flaglessBlocks);
       const from = Math.max(firstPfn, zone.span.startPfn);
       const to = Math.min(firstPfn + pages, zone.endPfn);
       for (let pfn = from; pfn < to; pfn++) {
@@ -206,7 +210,30 @@ export class PageblockMapBuilder {
     }
   }
 
-  private foldZone(zone: ZoneState, firstPfn: number, unitEnd: number, classes: Uint8Array): void {
+  /**
+   * Pageblocks of the chunk whose every page has no flag: on kernels that initialise memory lazily these are
+   * pages not handed to the allocator yet, which may become free at any moment; the ceiling counts them as such.
+   */
+  private wholeFlaglessBlocks(words: Uint32Array, pages: number): Uint8Array {
+    const blocks = new Uint8Array(Math.ceil(pages / this.blockPages));
+    for (let b = 0; b < blocks.length; b++) {
+      const end = Math.min(pages, (b + 1) * this.blockPages);
+      if (end - b * this.blockPages < this.blockPages) continue;
+      let all = true;
+      for (let i = b * this.blockPages; i < end && all; i++)
+        all = words[2 * i] === 0 && words[2 * i + 1] === 0;
+      blocks[b] = all ? 1 : 0;
+    }
+    return blocks;
+  }
+
+  private foldZone(
+    zone: ZoneState,
+    firstPfn: number,
+    unitEnd: number,
+    classes: Uint8Array,
+    flaglessBlocks: Uint8Array,
+  ): void {
     const from = Math.max(firstPfn, zone.span.startPfn);
     const to = Math.min(unitEnd, zone.endPfn);
     if (from >= to) return;
@@ -219,11 +246,19 @@ export class PageblockMapBuilder {
       zone.blockCounts[block * kinds + cls]! += 1;
     }
     PAGEBLOCK_CLASSES.forEach((name, k) => (zone.pages[name] += counts[k] ?? 0));
-    this.countCleanRanges(zone, firstPfn, unitEnd, classes);
+    for (let pfn = from; pfn < to; pfn++)
+      if (flaglessBlocks[Math.floor((pfn - firstPfn) / this.blockPages)]) zone.flaglessPages++;
+    this.countCleanRanges(zone, firstPfn, unitEnd, classes, flaglessBlocks);
   }
 
   /** Per order, the aligned ranges inside the span with no unmovable page and no hole, by halving a "blocked" array. */
-  private countCleanRanges(zone: ZoneState, firstPfn: number, unitEnd: number, classes: Uint8Array): void {
+  private countCleanRanges(
+    zone: ZoneState,
+    firstPfn: number,
+    unitEnd: number,
+    classes: Uint8Array,
+    flaglessBlocks: Uint8Array,
+  ): void {
     const unit = 2 ** this.maxBlockOrder;
     const blocked = new Uint8Array(unit);
     const start = Math.max(firstPfn, Math.floor(zone.span.startPfn / unit) * unit);
@@ -231,8 +266,11 @@ export class PageblockMapBuilder {
       for (let k = 0; k < unit; k++) {
         const pfn = base + k;
         const cls = classes[pfn - firstPfn] ?? UNREAD;
+        const mayBeFree = flaglessBlocks[Math.floor((pfn - firstPfn) / this.blockPages)] === 1;
         blocked[k] =
-          pfn < zone.span.startPfn || pfn >= zone.endPfn || cls === UNMOVABLE || cls === HOLE ? 1 : 0;
+          pfn < zone.span.startPfn || pfn >= zone.endPfn || (cls === UNMOVABLE && !mayBeFree) || cls === HOLE
+            ? 1
+            : 0;
       }
       let width = unit;
       for (let order = 0; order <= this.maxBlockOrder; order++) {
@@ -273,6 +311,7 @@ export class PageblockMapBuilder {
         cleanRanges: zone.cleanRanges,
         overlapsWith: this.overlapsOf(zone),
         flaglessBlocks: this.flaglessBlocks(zone),
+        flaglessPages: zone.flaglessPages,
       };
     });
     return {

@@ -34,6 +34,8 @@ export interface ZonePageblocks {
    * struct-page init) or raw kernel allocations. They count as unmovable; the view says how many there are.
    */
   flaglessBlocks: number;
+  /** The pages of those pageblocks: the ceiling counts them as possibly free (an upper bound must not shrink). */
+  flaglessPages: number;
   /** Other zones whose spans share page frames with this one (NUMA nodes can interleave). */
   overlapsWith: string[];
 }

@@ -150,7 +150,7 @@ export function pageblockMapLines(input: MapLinesInput): MapLine[] {
     lines.push(text(zoneTitle(zone, map, group)));
     lines.push(
       text(
-        `  ${sharesText(blockShares(zone))}${zone.flaglessBlocks ? ` · ${count(zone.flaglessBlocks)} unmovable blocks have no page flags at all (memory not initialised yet, or raw kernel allocations)` : ''}`,
+        `  ${sharesText(blockShares(zone))}${zone.flaglessBlocks ? ` · ${count(zone.flaglessBlocks)} unmovable blocks have no page flags at all (memory not initialised yet, or raw kernel allocations; the ceiling counts them as possibly free)` : ''}`,
       ),
     );
     lines.push(text(`  ${ceilingSentence(zone, input.snapshot, input.targetOrder, map.pageSizeBytes)}`));

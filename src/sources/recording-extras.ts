@@ -20,6 +20,7 @@ function validZone(zone: unknown): boolean {
     PAGEBLOCK_CLASSES.every((cls) => isCount(pages[cls])) &&
     isCounts(zone.cleanRanges) &&
     isCount(zone.flaglessBlocks) &&
+    isCount(zone.flaglessPages) &&
     Array.isArray(zone.overlapsWith) &&
     zone.overlapsWith.every((z) => typeof z === 'string')
   );

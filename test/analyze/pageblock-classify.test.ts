@@ -155,6 +155,23 @@ describe('pageblock map', () => {
   });
 });
 
+describe('pageblocks with no flags at all', () => {
+  it('stay unmovable in the map but count as possibly free in the ceiling (lazily initialised memory)', () => {
+    const layout: MapLayout = {
+      zones: [{ node: 0, zone: 'Normal', startPfn: 0, spannedPages: 16 }],
+      pageblockOrder: 2,
+      orderCount: 3,
+    };
+    const map = build(layout, 'FFMM' + '0000' + 'MMMM' + 'UUUU');
+    const zone = map.zones[0]!;
+    expect(zone.classes).toBe('MUMU');
+    expect(zone.flaglessBlocks).toBe(1);
+    expect(zone.flaglessPages).toBe(4);
+    expect(zone.cleanRanges[2]).toBe(3);
+    expect(zoneCeiling(zone, 2)).toMatchObject({ freeLimit: 1, ceiling: 1 });
+  });
+});
+
 describe('blocksAtOrAbove', () => {
   it('counts larger free blocks as the order-N blocks they split into', () => {
     expect(blocksAtOrAbove([5, 4, 3, 2], 2)).toBe(3 + 2 * 2);

@@ -29,6 +29,7 @@ const MAP: PageblockMapRead = {
         pages: { free: 512, movable: 512, unmovable: 512, hole: 0, unread: 512 },
         cleanRanges: [1536, 768, 384, 192, 96, 48, 24, 12, 6, 3, 1],
         flaglessBlocks: 0,
+        flaglessPages: 0,
         overlapsWith: [],
       },
     ],
