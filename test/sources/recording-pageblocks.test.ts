@@ -93,3 +93,22 @@ describe('pageblock map and trace tallies in recordings', () => {
     });
   });
 });
+
+describe('the recording of this machine with the map and the events', () => {
+  it('carries a map read before the compaction and tallies naming the fragmenter', async () => {
+    const { openRecording } = await import('../../src/sources/recording-reader.js');
+    const { fixturePath } = await import('../helpers/frames.js');
+    const recording = await openRecording(fixturePath('recordings', 'pageblock-map-events.ftr'));
+    try {
+      const frames = Array.from({ length: recording.frameCount }, (_, i) => recording.frameAt(i));
+      const maps = frames.flatMap((f) => (f.pageblocks?.ok ? [f.pageblocks.map] : []));
+      expect(maps.length).toBeGreaterThan(0);
+      const normal = maps[0]!.zones.find((z) => z.zone === 'Normal')!;
+      expect(normal.classes).toHaveLength(10752);
+      const culprits = frames.flatMap((f) => (f.events?.ok ? f.events.tallies.extfrag.byProcess : []));
+      expect(culprits.some((p) => p.comm === 'fragmenter' && p.count > 0)).toBe(true);
+    } finally {
+      recording.close();
+    }
+  });
+});
