@@ -189,4 +189,45 @@ describe('tracing on this machine', () => {
       expect(globalTracing()).toEqual(before);
     },
   );
+
+  it.skipIf(traceWhy !== null)(
+    `two fragtop events at once trace side by side; SIGTERM and SIGINT leave tracing as found${why(traceWhy)}`,
+    async () => {
+      const { spawn } = await import('node:child_process');
+      const { BIN, HAS_BUILD } = await import('../helpers/tmux.js');
+      if (!HAS_BUILD) throw new Error('run npm run build first');
+      const before = globalTracing();
+      const start = () => {
+        const child = spawn('node', [BIN, 'events', '--duration', '60s'], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let err = '';
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+        const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+        const started = (async () => {
+          for (let i = 0; i < 200 && !err.includes('tracing for'); i++)
+            await new Promise((r) => setTimeout(r, 25));
+          if (!err.includes('tracing for')) throw new Error(`fragtop events did not start: ${err}`);
+        })();
+        return { child, exited, started };
+      };
+      const first = start();
+      const second = start();
+      cleanups.push(
+        () => void first.child.kill('SIGKILL'),
+        () => void second.child.kill('SIGKILL'),
+      );
+      await Promise.all([first.started, second.started]);
+      // Each has an instance of its own, named by its pid.
+      const during = globalTracing().instances.filter((name) => !before.instances.includes(name));
+      expect(during.map((name) => name.split('-')[1]).sort()).toEqual(
+        [String(first.child.pid), String(second.child.pid)].sort(),
+      );
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      second.child.kill('SIGINT');
+      expect(await second.exited).toBe(0);
+      expect(globalTracing()).toEqual(before);
+    },
+  );
 });
