@@ -47,6 +47,8 @@ export interface DiagnoseInput {
   extfragThreshold?: number;
   /** Advice about what is eating large blocks, when the caller knows (e.g. from the failure reports). */
   culpritAdvice?: string;
+  /** What is wrong with buddyinfo when it is not what a kernel prints (cut short, a duplicated zone): no verdict then. */
+  buddyDamage?: string;
 }
 
 export type Verdict = 'ok' | 'fragmentation' | 'low-memory' | 'unknown';
@@ -70,6 +72,7 @@ export interface ZoneDiagnosis extends ZoneKey {
 /** Why the verdict is what it is, with the numbers a sentence needs (render/diagnosis-text says it). */
 export type DiagnosisReason =
   | { kind: 'no-zones' }
+  | { kind: 'buddyinfo-damaged'; message: string }
   | { kind: 'no-eligible-zone'; requestZone: string }
   | { kind: 'order-missing'; largestOrder: number }
   | { kind: 'ok' }
@@ -219,6 +222,9 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     zones,
   });
 
+  // A damaged file can hide or double blocks: any verdict from it could be wrong either way.
+  if (input.buddyDamage !== undefined)
+    return result('unknown', { kind: 'buddyinfo-damaged', message: input.buddyDamage });
   if (eligible.length === 0)
     return result(
       'unknown',
