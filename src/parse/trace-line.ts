@@ -1,6 +1,7 @@
 // Parses lines of a tracefs trace_pipe ("comm-pid [cpu] flags seconds: event: key=value ...") into events; pure.
 import type { Problem } from './types.js';
 import { quote } from './problem-text.js';
+import { terminalSafe } from './terminal-text.js';
 
 export interface TraceEvent {
   comm: string;
@@ -39,7 +40,8 @@ export function parseTraceLine(
   for (const field of (m[6] ?? '').matchAll(FIELD)) fields[field[1] ?? ''] = field[2] ?? '';
   return {
     event: {
-      comm: m[1] ?? '',
+      // A process names itself (prctl): its name is untrusted text.
+      comm: terminalSafe(m[1] ?? '', 64),
       pid: Number(m[2]),
       cpu: Number(m[3]),
       seconds: Number(m[4]),

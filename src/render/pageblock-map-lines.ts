@@ -14,7 +14,7 @@ import {
   type ZonePageblocks,
 } from '../model/pageblock-map.js';
 import { blockLabel, clockTime, durationLabel, formatBytes, percent } from './format.js';
-import { printable } from './printable.js';
+import { terminalSafe as printable } from '../parse/terminal-text.js';
 
 /** A line of text, or a row of map cells (one class code per cell) after a prefix. */
 export type MapLine = { kind: 'text'; text: string } | { kind: 'cells'; prefix: string; cells: string };
@@ -126,7 +126,7 @@ export function pageblockMapLines(input: MapLinesInput): MapLine[] {
   const text = (t: string): MapLine => ({ kind: 'text', text: t });
   const { read } = input;
   if (!read) return [text(input.missing)];
-  if (!read.ok) return [text(`pageblock map unavailable: ${read.message}`)];
+  if (!read.ok) return [text(`pageblock map unavailable: ${printable(read.message)}`)];
   const { map } = read;
   const age = Math.max(0, input.nowMs - map.timeMs);
   const lines: MapLine[] = [
@@ -134,7 +134,7 @@ export function pageblockMapLines(input: MapLinesInput): MapLine[] {
       `read ${clockTime(map.timeMs)} (${durationLabel(Math.round(age / 1000) * 1000)} ago) in ${durationLabel(Math.round(map.readMs))} · refreshed every 10 s while open`,
     ),
     text(LEGEND),
-    ...map.notes.map((note) => text(`note: ${note}`)),
+    ...map.notes.map((note) => text(`note: ${printable(note)}`)),
   ];
   const zones = map.zones.filter((zone) => zone.classes.length > 0);
   const fixed = lines.length + zones.length * 3;
@@ -172,7 +172,7 @@ export function plainMapLine(line: MapLine): string {
 export function ceilingBeforeLines(snapshot: Snapshot | null, order: number): string[] {
   const read = snapshot?.pageblocks ?? null;
   if (!read) return ['before: reading the pageblock map for the compaction ceiling (root; M shows it)…'];
-  if (!read.ok) return [`before: no compaction ceiling: ${read.message}`];
+  if (!read.ok) return [`before: no compaction ceiling: ${printable(read.message)}`];
   const { map } = read;
   return map.zones
     .filter((zone) => zone.classes.length > 0)

@@ -1,7 +1,7 @@
 // "Who fragments": the trace tallies in words, for the e view and `fragtop events`; pure.
 import type { TraceTalliesRead } from '../model/pageblock-map.js';
 import { durationLabel, padLeft, padRight } from './format.js';
-import { printable } from './printable.js';
+import { terminalSafe as printable } from '../parse/terminal-text.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -17,15 +17,16 @@ export function traceTallyLines(
   top = 10,
 ): string[] {
   if (!read) return [missing];
-  if (!read.ok) return [`tracing unavailable: ${read.message}`];
+  if (!read.ok) return [`tracing unavailable: ${printable(read.message)}`];
   const t = read.tallies;
   const seconds = Math.max(0, (t.untilMs - t.sinceMs) / 1000);
   const lines: string[] = [];
   lines.push(
     `${durationLabel(Math.round(seconds) * 1000)} of kmem/mm_page_alloc_extfrag and compaction events (a tracing instance of fragtop's own; the global tracing state is untouched)`,
   );
-  if (read.note) lines.push(`note: ${read.note}`);
-  if (t.missingEvents.length) lines.push(`this kernel lacks: ${t.missingEvents.join(', ')}`);
+  if (read.note) lines.push(`note: ${printable(read.note)}`);
+  if (t.missingEvents.length)
+    lines.push(`this kernel lacks: ${t.missingEvents.map((m) => printable(m)).join(', ')}`);
   if (t.lost) lines.push(`the kernel dropped ${count(t.lost)} events (the buffer filled between two reads)`);
   const e = t.extfrag;
   lines.push(

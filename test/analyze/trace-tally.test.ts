@@ -89,3 +89,11 @@ describe('foldEvents', () => {
     expect(later.compaction.stalls[0]!.totalMs).toBeCloseTo(100, 6);
   });
 });
+
+describe('untrusted process names', () => {
+  it('turns control characters in a comm into "?" before anything shows it', () => {
+    const line =
+      '  evil\u001b]0;pwn\u0007-12  [000] ..... 1.000000: mm_page_alloc_extfrag: alloc_order=0 fragmenting=1';
+    expect(parseTraceLine(line).event?.comm).toBe('evil?]0;pwn?');
+  });
+});
