@@ -67,7 +67,7 @@ describe('the M and e views', () => {
     expect(frame).toContain(
       'order 6 (256K): 32,464 now, ≤ 8 after compaction (limited by free pages to migrate into)',
     );
-    expect(frame).toMatch(/^  ░▒█\s*$/m);
+    expect(frame).toMatch(/^ {2}░▒█\s*$/m);
     await press(rendered, 'M');
     await waitForFrame(rendered, (f) => !f.includes('Pageblock map'));
   });
