@@ -47,13 +47,12 @@ export function pageblocksFromRecording(value: unknown): PageblockMapRead {
   return value as PageblockMapRead;
 }
 
-const validRow = (row: unknown, keys: string[]): boolean =>
-  isObject(row) &&
-  keys.every((key) =>
-    key === 'comm' || key === 'from' || key === 'to'
-      ? typeof row[key] === 'string'
-      : typeof row[key] === 'number',
-  );
+/** A process row: its name as text, every other key a number. */
+const validRow = (row: unknown, numbers: string[]): boolean =>
+  isObject(row) && typeof row.comm === 'string' && numbers.every((key) => typeof row[key] === 'number');
+
+const validDirection = (row: unknown): boolean =>
+  isObject(row) && typeof row.from === 'string' && typeof row.to === 'string' && isCount(row.count);
 
 export function eventsFromRecording(value: unknown): TraceTalliesRead {
   const damaged: TraceTalliesRead = { ok: false, message: 'the recording’s trace tallies are damaged' };
@@ -66,13 +65,13 @@ export function eventsFromRecording(value: unknown): TraceTalliesRead {
   const ok =
     [t.sinceMs, t.untilMs, t.lost, t.unparsed, e.total, e.fragmenting].every(isCount) &&
     Array.isArray(e.byProcess) &&
-    e.byProcess.every((r) => validRow(r, ['comm', 'pid', 'count', 'fragmenting'])) &&
+    e.byProcess.every((r) => validRow(r, ['pid', 'count', 'fragmenting'])) &&
     Array.isArray(e.byDirection) &&
-    e.byDirection.every((r) => validRow(r, ['from', 'to', 'count'])) &&
+    e.byDirection.every(validDirection) &&
     isCounts(e.byOrder) &&
     [c.kcompactdWakes, c.directCompactions, c.begins, c.ends].every(isCount) &&
     Array.isArray(c.stalls) &&
-    c.stalls.every((r) => validRow(r, ['comm', 'pid', 'count', 'totalMs', 'maxMs'])) &&
+    c.stalls.every((r) => validRow(r, ['pid', 'count', 'totalMs', 'maxMs'])) &&
     Array.isArray(t.missingEvents) &&
     t.missingEvents.every((m) => typeof m === 'string') &&
     (value.note === null || typeof value.note === 'string');
