@@ -101,6 +101,10 @@ async function main(argv: string[]): Promise<number> {
         options.intervalGiven ? {} : { defaultIntervalMs: GUARD_DEFAULT_INTERVAL_MS },
       );
     }
+    case 'map':
+      return (await import('./run-map.js')).runMap(options, process.stdout);
+    case 'events':
+      return (await import('./run-events.js')).runEvents(options, io);
     default:
       process.stderr.write(`fragtop: "${command}" is not available in this version\n`);
       return 1;

@@ -11,6 +11,8 @@ export const COMMANDS = [
   'guard',
   'metrics',
   'demo',
+  'map',
+  'events',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -50,6 +52,8 @@ export interface Options extends CommonOptions {
   noColor: boolean;
   /** --ascii: ASCII bars and sparklines, also chosen for a non-UTF-8 locale. */
   ascii: boolean;
+  /** snapshot --map: also read the pageblock map (/proc/kpageflags). */
+  map: boolean;
 }
 
 export function defaultOptions(): Options {
@@ -79,6 +83,7 @@ export function defaultOptions(): Options {
     slabSort: null,
     noColor: false,
     ascii: false,
+    map: false,
   };
 }
 
@@ -308,7 +313,7 @@ export const OPTIONS: readonly OptionDef[] = [
   {
     long: '--json',
     help: 'JSON instead of text (schema 1, docs/snapshot.schema.json); with -b, one object per line',
-    commands: ['snapshot', 'live'],
+    commands: ['snapshot', 'live', 'map', 'events'],
     set: (o) => ((o.json = true), null),
   },
   {
@@ -322,6 +327,12 @@ export const OPTIONS: readonly OptionDef[] = [
     help: 'ASCII bars, sparklines and rules (chosen for a non-UTF-8 locale)',
     commands: ['live', 'replay', 'demo', 'snapshot'],
     set: (o) => ((o.ascii = true), null),
+  },
+  {
+    long: '--map',
+    help: 'also read the pageblock map (/proc/kpageflags, root, about 0.5 s) for the compaction ceiling',
+    commands: ['snapshot'],
+    set: (o) => ((o.map = true), null),
   },
   {
     long: '--replay',
@@ -353,9 +364,9 @@ export const OPTIONS: readonly OptionDef[] = [
     long: '--duration',
     value: 'D',
     kind: 'duration',
-    help: 'stop recording after D',
-    defaults: { record: 'until Ctrl-C or SIGTERM' },
-    commands: ['record'],
+    help: 'stop after D',
+    defaults: { record: 'until Ctrl-C or SIGTERM', events: '10s; Ctrl-C ends early' },
+    commands: ['record', 'events'],
     set: (o, v) => {
       const ms = duration('--duration', RECORD_DURATION)(v);
       if (typeof ms === 'string') return ms;
@@ -518,6 +529,24 @@ export const COMMAND_INFO: Record<Command, CommandInfo> = {
       'fragtop metrics --textfile /var/lib/node_exporter/fragtop.prom',
     ],
     exitCodes: [[0, 'stopped by SIGTERM or SIGINT'], [1, 'cannot listen or write'], USAGE_ERROR],
+  },
+  map: {
+    usage: 'map [--json] [options]',
+    summary:
+      'The pageblock map of every zone from /proc/kpageflags (root): free, movable-only and unmovable pageblocks, and the compaction ceiling per order.',
+    examples: ['fragtop map', 'fragtop map --json | jq .zones[0].ceiling'],
+    exitCodes: [[0, 'printed'], [1, 'kpageflags cannot be read (needs root)'], USAGE_ERROR],
+  },
+  events: {
+    usage: 'events [--duration D] [--json] [options]',
+    summary:
+      'Who fragments: pageblock steals and compaction events per process from a private tracefs instance (root); tracing is restored on exit.',
+    examples: ['fragtop events', 'fragtop events --duration 1m --json'],
+    exitCodes: [
+      [0, 'traced for D, or stopped by Ctrl-C'],
+      [1, 'tracefs cannot be used (needs root)'],
+      USAGE_ERROR,
+    ],
   },
   demo: {
     usage: 'demo [options]',

@@ -7,6 +7,7 @@ import type { Options } from './parse-args.js';
 import { kernelLogFor, kernelLogStateOf } from './kernel-log-for.js';
 import { createLiveRecorder } from '../controllers/live-recorder.js';
 import { createRemediationController } from '../controllers/remediation-controller.js';
+import { createInsideController } from '../controllers/inside-controller.js';
 import { hasTerminal, NO_TERMINAL_MESSAGE } from './terminal.js';
 
 export async function runLive(
@@ -33,12 +34,15 @@ export async function runLive(
   store.getState().actions.setNotes({ kernelLog: note, kernelLogState: state.state });
   store.getState().actions.setLogTimeReference(log?.status.mtimeMs ?? null);
   const recorder = createLiveRecorder({ store, intervalMs: options.intervalMs });
+  // The pageblock map and the trace events ride on the sampled frames, so recordings and replay carry them.
+  const inside = createInsideController({ store, procRoot: options.procRoot });
   const sampler = startSampler({
     source,
     log,
     intervalMs: options.intervalMs,
-    onFrame: (frame) => {
+    onFrame: (sampled) => {
       const { actions } = store.getState();
+      const frame = inside.attach(sampled);
       actions.ingest(frame);
       recorder.onFrame(frame);
       const status = source.status();
@@ -70,11 +74,14 @@ export async function runLive(
     store,
     display,
     frameLimit: options.frames,
-    controllers: { remediation, recorder },
+    controllers: { remediation, recorder, inside },
     onStop: async () => {
+      // Tracing is restored at once (synchronously), before anything that could wait.
+      const insideStopped = inside.stop();
       // A compaction or drop already written is measured and audited before the process ends.
       await remediation.settled();
       sampler.stop();
+      await insideStopped;
       log?.close();
       await recorder.stop();
     },

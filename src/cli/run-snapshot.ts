@@ -9,6 +9,7 @@ import type { Options } from './parse-args.js';
 import { kernelLogFor, kernelLogStateOf } from './kernel-log-for.js';
 import type { KernelLogState } from '../model/kernel-log-state.js';
 import { openRecordingOrExplain } from './recording-open.js';
+import { withPageblockMap } from './map-read.js';
 
 function print(
   store: FragtopStore,
@@ -102,7 +103,8 @@ export async function runSnapshot(
       actions.ingest(await source.read());
       await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
     }
-    const frame = await source.read();
+    const sampled = await source.read();
+    const frame = options.map ? await withPageblockMap(sampled, options.procRoot) : sampled;
     actions.ingest({ ...frame, kmsg: log?.drain() ?? [] });
     const status = source.status();
     return print(

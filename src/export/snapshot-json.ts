@@ -6,6 +6,7 @@ import type { AllocFailure } from '../analyze/enrich-failure.js';
 import type { KernelLogState } from '../model/kernel-log-state.js';
 import type { Problem } from '../parse/types.js';
 import { adviceTexts, reasonText } from '../render/diagnosis-text.js';
+import { pageblockJson } from './pageblock-json.js';
 
 export interface SnapshotJsonInput {
   snapshot: Snapshot;
@@ -58,6 +59,12 @@ export function snapshotJson(input: SnapshotJsonInput): Record<string, unknown> 
       ...(p.line !== undefined ? { line: p.line } : {}),
       message: p.message,
     })),
+    ...(snapshot.pageblocks && !snapshot.pageblocks.ok
+      ? [{ source: 'kpageflags', message: snapshot.pageblocks.message }]
+      : []),
+    ...(snapshot.events && !snapshot.events.ok
+      ? [{ source: 'tracefs', message: snapshot.events.message }]
+      : []),
   ];
   const logProblem = kernelLogProblem(input.kernelLog);
   // The reason may already be there as a --kmsg note; say it once.
@@ -115,6 +122,9 @@ export function snapshotJson(input: SnapshotJsonInput): Record<string, unknown> 
       : null,
     diagnosis: input.diagnosis && diagnosisJson(input.diagnosis),
     rates: input.rates,
+    // The pageblock map's summary and the compaction ceiling per zone and order; null when no map was read.
+    pageblocks: snapshot.pageblocks?.ok ? pageblockJson(snapshot.pageblocks.map, snapshot, false) : null,
+    events: snapshot.events?.ok ? { ...snapshot.events.tallies, note: snapshot.events.note } : null,
     problems,
   };
 }

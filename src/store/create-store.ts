@@ -14,7 +14,7 @@ import { appendHistory, type HistoryPoint } from './history.js';
 import type { SlabSortKey } from './slab-sort.js';
 
 export type Mode = 'live' | 'replay' | 'demo';
-export type View = 'main' | 'help' | 'failures' | 'failure-detail';
+export type View = 'main' | 'help' | 'failures' | 'failure-detail' | 'map' | 'events';
 
 /** The kernel's costly order: the default target when no failure suggests another. */
 export const DEFAULT_TARGET_ORDER = 3;

@@ -26,6 +26,8 @@ import { SlabPanel } from './SlabPanel.js';
 import { useDisplay, useFragtop } from './StoreContext.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { ZonesPanel } from './ZonesPanel.js';
+import { PageblockMapView } from './PageblockMapView.js';
+import { EventsView } from './EventsView.js';
 
 export function App() {
   const { columns, rows } = useTerminalSize();
@@ -68,6 +70,22 @@ export function App() {
     body = <Text>reading memory state…</Text>;
   } else if (view === 'help') {
     body = <HelpScreen mode={mode} readOnly={readOnly} width={width} maxLines={rest} scroll={pageScroll} />;
+  } else if (view === 'map') {
+    body = (
+      <PageblockMapView
+        width={width}
+        maxLines={rest}
+        missing={isReplay ? 'this recording holds no pageblock map' : 'reading /proc/kpageflags…'}
+      />
+    );
+  } else if (view === 'events') {
+    body = (
+      <EventsView
+        width={width}
+        maxLines={rest}
+        missing={isReplay ? 'this recording holds no trace events' : 'starting tracing…'}
+      />
+    );
   } else if (view === 'failure-detail' || !main) {
     body = <FailureDetail width={width} maxLines={rest} pageSizeBytes={snapshot.pageSizeBytes} />;
   } else {

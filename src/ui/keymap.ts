@@ -26,7 +26,8 @@ const PAGE_STEP = 10;
 /** ↑/↓ scroll a page view, else move the failure selection (the list shows the newest at the top). */
 function moveOrScroll(store: FragtopStore, down: 1 | -1): void {
   const { view, actions } = store.getState();
-  if (view.view === 'help' || view.view === 'failure-detail') actions.scrollPage(down);
+  if (view.view === 'help' || view.view === 'failure-detail' || view.view === 'events')
+    actions.scrollPage(down);
   else actions.selectFailure(-down);
 }
 
@@ -182,6 +183,26 @@ export const KEYMAP: readonly KeyBinding[] = [
     description: 'free blocks by migrate type (pagetypeinfo)',
     section: 'zones',
     run: ({ store }) => store.getState().actions.toggleTypes(),
+  },
+  {
+    keys: ['M'],
+    label: 'M',
+    description: 'pageblock map and compaction ceiling (/proc/kpageflags, root; read every 10 s while open)',
+    section: 'zones',
+    run: ({ store }) => {
+      const { view, actions } = store.getState();
+      actions.setView(view.view === 'map' ? 'main' : 'map');
+    },
+  },
+  {
+    keys: ['e'],
+    label: 'e',
+    description: 'who fragments: trace events per process (tracefs, root; traced only while open)',
+    section: 'zones',
+    run: ({ store }) => {
+      const { view, actions } = store.getState();
+      actions.setView(view.view === 'events' ? 'main' : 'events');
+    },
   },
   {
     keys: ['R'],
