@@ -1,5 +1,7 @@
 // Command-line parsing: pure, so every mistake a user can make is tested and gets one clear line.
 import { parseDuration } from './duration.js';
+import { isLabelName, selectorMatchers } from '../analyze/fleet-queries.js';
+import { checkPrometheusUrl } from '../sources/prometheus-source.js';
 
 export const COMMANDS = [
   'live',
@@ -10,6 +12,7 @@ export const COMMANDS = [
   'guard',
   'metrics',
   'demo',
+  'fleet',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -38,6 +41,10 @@ export interface Options extends CommonOptions {
   cooldownMs: number | null;
   dryRun: boolean;
   auditLog: string | null;
+  prometheus: string | null;
+  selector: string;
+  hostLabel: string;
+  once: boolean;
 }
 
 export type ParsedArgs =
@@ -133,6 +140,13 @@ const BY_COMMAND: Record<Command, OptionSpec[]> = {
     stringOption('--textfile', (o, v) => (o.textfile = v)),
   ],
   demo: [],
+  fleet: [
+    stringOption('--prometheus', (o, v) => (o.prometheus = v)),
+    { name: '--selector', type: 'value', set: (o, v) => ((o.selector = v), null) },
+    stringOption('--host-label', (o, v) => (o.hostLabel = v)),
+    { name: '--once', type: 'flag', set: (o) => (o.once = true) },
+    { name: '--json', type: 'flag', set: (o) => (o.json = true) },
+  ],
 };
 
 export function defaultOptions(): Options {
@@ -157,6 +171,10 @@ export function defaultOptions(): Options {
     cooldownMs: null,
     dryRun: false,
     auditLog: null,
+    prometheus: null,
+    selector: '',
+    hostLabel: 'instance',
+    once: false,
   };
 }
 
@@ -221,7 +239,23 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     return { kind: 'error', message: 'fragtop guard needs --order N and --min-blocks K' };
   if (command === 'metrics' && !options.listen && !options.textfile)
     return { kind: 'error', message: 'fragtop metrics needs --listen ADDR or --textfile PATH' };
+  if (command === 'fleet') {
+    const error = fleetUsageError(options);
+    if (error) return { kind: 'error', message: error };
+  }
   if (options.at !== null && options.replay === null)
     return { kind: 'error', message: '--at needs --replay FILE' };
   return { kind: 'run', command, file: needsFile ? positional[0]! : null, options };
+}
+
+function fleetUsageError(options: Options): string | null {
+  if (options.prometheus === null) return 'fragtop fleet needs --prometheus URL';
+  const url = checkPrometheusUrl(options.prometheus);
+  if (url) return url;
+  if (selectorMatchers(options.selector) === null)
+    return `--selector expects a {label="value",…} selector, got "${options.selector.slice(0, 100)}"`;
+  if (!isLabelName(options.hostLabel))
+    return `--host-label expects a label name, got "${options.hostLabel.slice(0, 100)}"`;
+  if (options.json && !options.once) return '--json needs --once (the screen is not JSON)';
+  return null;
 }

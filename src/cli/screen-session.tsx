@@ -1,4 +1,5 @@
 // Runs the Ink screen for a store: alternate screen in, and back out on q, Ctrl-C, SIGTERM, SIGHUP and crashes.
+import type { ReactElement } from 'react';
 import { render } from 'ink';
 import { controllersWith, type Controllers } from '../controllers/controllers.js';
 import type { FragtopStore } from '../store/create-store.js';
@@ -7,7 +8,9 @@ import { FragtopProvider } from '../ui/StoreContext.js';
 import { colorWanted, enterAlternateScreen } from './terminal.js';
 
 export interface ScreenSessionOptions {
-  store: FragtopStore;
+  store?: FragtopStore;
+  /** Another screen than the monitor's (the fleet), given the session's quit. */
+  screen?: (quit: () => void) => ReactElement;
   /** The screen's controllers; quit is the session's own. */
   controllers?: Partial<Omit<Controllers, 'quit'>>;
   /** Stops sampling or playing; called once, before the terminal is restored. */
@@ -47,14 +50,19 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
 
+  const quit = () => finish(0);
   handle.ink = render(
-    <FragtopProvider
-      store={options.store}
-      controllers={controllersWith({ ...options.controllers, quit: () => finish(0) })}
-      display={{ color: colorWanted(process.env) }}
-    >
-      <App />
-    </FragtopProvider>,
+    options.screen ? (
+      options.screen(quit)
+    ) : (
+      <FragtopProvider
+        store={options.store!}
+        controllers={controllersWith({ ...options.controllers, quit })}
+        display={{ color: colorWanted(process.env) }}
+      >
+        <App />
+      </FragtopProvider>
+    ),
     // Incremental rendering left the first frame's top line on screen under Ink 6.8: full redraws are used.
     { exitOnCtrlC: false, patchConsole: false, maxFps: 30 },
   );
