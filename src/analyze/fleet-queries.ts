@@ -9,6 +9,7 @@ export type FleetQueryName =
   | 'failures'
   | 'stalls'
   | 'seen'
+  | 'up'
   | 'trendFragtop'
   | 'trendBuddyinfo'
   | 'hostChecks';
@@ -90,6 +91,13 @@ export function fleetQueries(options: FleetQueryOptions): FleetQuery[] {
       name: 'seen',
       kind: 'instant',
       expr: `max by (${by}) (timestamp(${select('fragtop_zone_free_pages')})) or max by (${by}) (timestamp(${select('node_buddyinfo_blocks', 'size="0"')}))`,
+    },
+    // Whether the targets that export these series are scraped: after a Prometheus restart a dead target's
+    // series are not marked stale and stay in answers for 5 minutes, but its `up` is 0 at once.
+    {
+      name: 'up',
+      kind: 'instant',
+      expr: `max by (${by}) (up{${inner}} and on (instance, job) (group by (instance, job) (${select('fragtop_zone_free_pages')}) or group by (instance, job) (${select('node_buddyinfo_blocks', 'size="0"')})))`,
     },
     { name: 'trendFragtop', kind: 'range', expr: suitable('fragtop_zone_free_blocks', 'order') },
     { name: 'trendBuddyinfo', kind: 'range', expr: suitable('node_buddyinfo_blocks', 'size') },

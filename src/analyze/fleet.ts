@@ -32,6 +32,8 @@ export interface HostRecord {
   stallsPerSecond: number | null;
   /** Time of the host's newest scrape (s), from Prometheus. */
   lastScrapeSec: number | null;
+  /** 0 when every target exporting the host's zones failed its latest scrape; null when not known. */
+  up: number | null;
   /** Order ≥ N blocks over the last hour, a point a minute, oldest first; `trendOrder` says which N. */
   trend: number[];
   trendOrder: number | null;
@@ -93,6 +95,7 @@ function emptyRecord(host: string, source: HostRecord['source']): HostRecord {
     failuresLastHour: null,
     stallsPerSecond: null,
     lastScrapeSec: null,
+    up: null,
     trend: [],
     trendOrder: null,
   };
@@ -223,13 +226,14 @@ export function absorbRefresh(previous: FleetState, refresh: FleetRefresh): Flee
       // fragtop exports no failure series until the kernel log holds one: absent from a good answer is 0.
       else if (name === 'failures' && r.source === 'fragtop' && fragtopHosts.has(r.host)) set(r, 0);
       // Otherwise absent means never exported (node_exporter) or gone: unknown, not 0.
-      else if (name !== 'seen' && name !== 'pageSize') set(r, Number.NaN);
+      else if (name !== 'seen' && name !== 'pageSize' && name !== 'up') set(r, Number.NaN);
     }
   };
   perHost('pageSize', (r, v) => (r.pageSizeBytes = v));
   perHost('failures', (r, v) => (r.failuresLastHour = Number.isFinite(v) ? v : null));
   perHost('stalls', (r, v) => (r.stallsPerSecond = Number.isFinite(v) ? v : null));
   perHost('seen', (r, v) => (r.lastScrapeSec = v));
+  perHost('up', (r, v) => (r.up = Number.isFinite(v) ? v : null));
 
   for (const name of ['trendFragtop', 'trendBuddyinfo'] as const) {
     const series = ok(name)?.series;
@@ -329,7 +333,7 @@ export function fleetRow(
     (sum, zone) => sum + zone.freeBlocksByOrder.reduce((s, blocks, o) => s + blocks * 2 ** o, 0),
     0,
   );
-  const stale = latestAnswerMs !== null && record.zonesAtMs < latestAnswerMs;
+  const stale = (latestAnswerMs !== null && record.zonesAtMs < latestAnswerMs) || record.up === 0;
   if (record.zones.length === 0) notes.push('no zones reported in the last answers');
   const age =
     record.lastScrapeSec !== null

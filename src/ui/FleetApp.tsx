@@ -36,17 +36,21 @@ function FleetKeysListener({ store, quit }: { store: FleetStore; quit: () => voi
   useInput(
     (input, key) => {
       const name = keyName(input, key);
-      const { prompt, view, actions } = store.getState();
-      if (prompt !== null) {
-        if (name === 'ctrl-c') quit();
-        else if (name === 'escape') actions.setPrompt(null);
-        else if (name === 'return') actions.applyFilter(prompt.trim());
-        else if (name === 'backspace') actions.setPrompt(prompt.slice(0, -1));
-        else if (input && !key.ctrl && !key.meta) actions.setPrompt((prompt + input).slice(0, 100));
-        return;
-      }
+      // Keys typed quickly arrive in one read: take them one by one, so `/low` opens the prompt and fills it.
       const names = name.length > 1 && input === name && !key.ctrl && !key.meta ? [...name] : [name];
-      for (const each of names) findFleetBinding(view, each)?.run({ store, quit });
+      for (const each of names) {
+        const { prompt, view, actions } = store.getState();
+        if (prompt === null) {
+          findFleetBinding(view, each)?.run({ store, quit });
+          continue;
+        }
+        if (each === 'ctrl-c') quit();
+        else if (each === 'escape') actions.setPrompt(null);
+        else if (each === 'return') actions.applyFilter(prompt.trim());
+        else if (each === 'backspace') actions.setPrompt(prompt.slice(0, -1));
+        else if (each.length === 1 && !key.ctrl && !key.meta)
+          actions.setPrompt((prompt + each).slice(0, 100));
+      }
     },
     { isActive: isRawModeSupported === true },
   );
