@@ -49,8 +49,12 @@ export function isLabelName(name: string): boolean {
   return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name);
 }
 
+/** A host name as a regex inside a PromQL double-quoted string: regex escapes, then the string's own. */
 function escapeRegex(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&').replace(/"/g, '\\"');
+  return text
+    .replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"');
 }
 
 export function fleetQueries(options: FleetQueryOptions): FleetQuery[] {

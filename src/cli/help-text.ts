@@ -26,7 +26,10 @@ const USAGE = `usage:
   fragtop guard --order N --min-blocks K [--action compact|drop-caches=1|2|3]
                 [--cooldown D] [--dry-run]    headless watcher that remediates on a threshold
   fragtop metrics --listen ADDR | --textfile PATH   Prometheus exposition
-  fragtop demo                      replays a bundled incident; works on any OS`;
+  fragtop demo                      replays a bundled incident; works on any OS
+  fragtop fleet --prometheus URL [--order N] [--selector '{job="…"}'] [--host-label instance]
+                [--once [--json]]   every host's fragtop or node_exporter buddyinfo series, by risk;
+                                    refreshed every 15s (--interval)`;
 
 export function helpText(command: Command | null): string {
   const head =

@@ -31,7 +31,9 @@ describe('Prometheus exposition', () => {
     // Node 1 Normal: 108359 115466 52431 12910 3762 796 185 69 1147 0 0
     expect(sample(text, 'fragtop_zone_free_blocks{numa_node="1",zone="Normal",order="8"}')).toBe(1147);
     expect(sample(text, 'fragtop_zone_free_pages{numa_node="0",zone="DMA"}')).toBe(3962);
-    expect(sample(text, 'fragtop_zone_fragmentation_index{numa_node="1",zone="Normal",order="9"}')).toBe(0.994);
+    expect(sample(text, 'fragtop_zone_fragmentation_index{numa_node="1",zone="Normal",order="9"}')).toBe(
+      0.994,
+    );
     expect(sample(text, 'fragtop_zone_can_allocate{numa_node="0",zone="DMA",order="0"}')).toBe(0);
     expect(sample(text, 'fragtop_zone_watermark_pages{numa_node="0",zone="DMA",mark="min"}')).toBe(2);
     expect(text).toContain('# TYPE fragtop_zone_free_blocks gauge');
