@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import { LAYERS, restrictionsFor } from './scripts/layers.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'fixtures/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

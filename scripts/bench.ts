@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { buildSnapshot } from '../src/analyze/build-snapshot.js';
+import { benchParsers } from './bench-parsers.js';
 import { benchRecording } from './bench-recording.js';
 import { ProcSource } from '../src/sources/proc-source.js';
 import { createFragtopStore } from '../src/store/create-store.js';
@@ -32,7 +33,7 @@ function screen(store: ReturnType<typeof createFragtopStore>) {
   return createElement(FragtopProvider, {
     store,
     display: { color: true },
-    children: createElement(App, { onQuit: () => {} }),
+    children: createElement(App),
   });
 }
 
@@ -148,20 +149,30 @@ async function startupAndFootprint(): Promise<void> {
   );
 }
 
+/** `npm run bench -- ticks parsers` runs only those parts; with no names, all of them. */
+const only = new Set(process.argv.slice(2));
+const wanted = (part: string) => only.size === 0 || only.has(part);
+
 async function main(): Promise<void> {
   console.log(`fragtop bench · node ${process.version} · ${new Date().toISOString()}`);
+  if (wanted('parsers')) benchParsers(ROOT, (line) => console.log(line));
+  if (!wanted('ticks') && !wanted('startup') && !wanted('recordings')) return;
   const fixtures = readdirSync(join(ROOT, 'fixtures')).filter((n) =>
     existsSync(join(ROOT, 'fixtures', n, 'proc')),
   );
   const largest = fixtures.sort((a, b) => fixtureSize(b) - fixtureSize(a))[0]!;
-  await timeTicks(
-    join(ROOT, 'fixtures', largest, 'proc'),
-    `largest fixture (${largest}, ${(fixtureSize(largest) / 1024).toFixed(0)} KB)`,
-  );
-  if (existsSync('/proc/buddyinfo')) await timeTicks('/proc', 'live /proc');
-  await startupAndFootprint();
-  console.log('recordings:');
-  await benchRecording((line) => console.log(`  ${line}`));
+  if (wanted('ticks')) {
+    await timeTicks(
+      join(ROOT, 'fixtures', largest, 'proc'),
+      `largest fixture (${largest}, ${(fixtureSize(largest) / 1024).toFixed(0)} KB)`,
+    );
+    if (existsSync('/proc/buddyinfo')) await timeTicks('/proc', 'live /proc');
+  }
+  if (wanted('startup')) await startupAndFootprint();
+  if (wanted('recordings')) {
+    console.log('recordings:');
+    await benchRecording((line) => console.log(`  ${line}`));
+  }
 }
 
 await main();

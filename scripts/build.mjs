@@ -1,29 +1,42 @@
-// Bundles the CLI (and the bench) into single ESM files under dist/ for fast start-up.
-import { readFileSync } from 'node:fs';
+// Bundles the CLI (and the bench) into ESM files under dist/; `--release` builds only what the package ships.
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+// The published package and the executables carry only the CLI: no bench, no source maps.
+const release = process.argv.includes('--release');
+// The executables take their own copy of the release bundle (scripts/build-exe.mjs), leaving dist/ alone.
+const outdirAt = process.argv.indexOf('--outdir');
+const outdir = outdirAt > 0 ? process.argv[outdirAt + 1] : 'dist';
 
 const banner = {
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   js: "import { createRequire as __fragtopCreateRequire } from 'node:module'; const require = __fragtopCreateRequire(import.meta.url);",
 };
 
-// Ink imports react-devtools-core only when DEV=true; it is not installed, so bundle an empty stand-in.
+// Ink loads its React devtools bridge (and with it a WebSocket client) only when DEV=true. Bundling it would ship
+// 130 KB that never runs, so it becomes a module that fails the way Ink expects when react-devtools-core is absent:
+// Ink then prints its own hint instead of crashing.
 const withoutDevtools = {
   name: 'without-devtools',
   setup(b) {
-    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({
-      path: 'react-devtools-core',
-      namespace: 'empty',
+    b.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
+      /[\\/]ink[\\/]build$/.test(args.resolveDir) ? { path: 'ink-devtools', namespace: 'absent' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'absent' }, () => ({
+      contents:
+        "const error = new Error('react-devtools-core is not bundled'); error.code = 'ERR_MODULE_NOT_FOUND'; throw error;",
     }));
-    b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export default {};' }));
   },
 };
 
+if (release) rmSync(outdir, { recursive: true, force: true });
+
 await build({
-  entryPoints: { fragtop: 'src/cli/main.tsx', bench: 'scripts/bench.ts' },
-  outdir: 'dist',
+  entryPoints: release
+    ? { fragtop: 'src/cli/main.tsx' }
+    : { fragtop: 'src/cli/main.tsx', bench: 'scripts/bench.ts' },
+  outdir,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -31,9 +44,24 @@ await build({
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   target: 'node20',
-  sourcemap: 'linked',
+  sourcemap: release ? false : 'linked',
   banner,
   define: { 'process.env.NODE_ENV': '"production"', FRAGTOP_VERSION: JSON.stringify(version) },
   plugins: [withoutDevtools],
   logLevel: 'warning',
 });
+
+// The man page and completions come from the option table the parser uses.
+const docsEntry = `${outdir}/.write-docs.mjs`;
+await build({
+  entryPoints: ['scripts/write-docs.ts'],
+  outfile: docsEntry,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+});
+const { writeDocs } = await import(new URL(`../${docsEntry}`, import.meta.url).href);
+writeDocs(outdir, version);
+rmSync(docsEntry);

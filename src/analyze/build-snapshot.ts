@@ -6,6 +6,7 @@ import { parsePageTypeInfo } from '../parse/pagetypeinfo.js';
 import { parseSlabInfo } from '../parse/slabinfo.js';
 import { parseZoneInfo } from '../parse/zoneinfo.js';
 import type { BuddyZone, PageTypeInfo, Parsed, Problem, ZoneInfo } from '../parse/types.js';
+import { terminalSafe, terminalSafeOrNull } from '../parse/terminal-text.js';
 import { sameZone } from '../parse/zone-key.js';
 import { fragmentationIndex, toDebugfs, unusableIndex } from './fragmentation-index.js';
 import type { MemorySummary, SlabRow, Snapshot, Unavailable, ZoneSnapshot } from './snapshot-types.js';
@@ -24,7 +25,7 @@ function parseFile<T>(
     return null;
   }
   if (!read.ok) {
-    unavailable[name] = read.reason === 'permission' ? `${name} needs root` : read.message;
+    unavailable[name] = read.reason === 'permission' ? `${name} needs root` : terminalSafe(read.message);
     return null;
   }
   const parsed = parse(read.text, name);
@@ -84,6 +85,26 @@ export function zoneFromBuddy(
   };
 }
 
+/**
+ * pagetypeinfo only when its free lists have the orders buddyinfo has: with other orders (a damaged or
+ * mismatched capture) the lists would be read at the wrong block sizes and the watermark check would lie.
+ */
+function consistentPageTypes(
+  pageTypes: PageTypeInfo | null,
+  buddy: { zones: BuddyZone[] } | null,
+  unavailable: Unavailable,
+): PageTypeInfo | null {
+  if (!pageTypes || !buddy) return pageTypes;
+  for (const row of pageTypes.free) {
+    const zone = buddy.zones.find((z) => sameZone(z, row));
+    if (zone && zone.freeBlocksByOrder.length !== row.freeBlocksByOrder.length) {
+      unavailable.pagetypeinfo = `pagetypeinfo lists ${row.freeBlocksByOrder.length} orders for ${row.zone} ${row.type} but buddyinfo ${zone.freeBlocksByOrder.length}: not used`;
+      return null;
+    }
+  }
+  return pageTypes;
+}
+
 function slabRows(caches: SlabRow[] | null): SlabRow[] {
   return caches ? [...caches].sort((a, b) => b.bytes - a.bytes) : [];
 }
@@ -107,7 +128,11 @@ export function buildSnapshot(frame: RawFrame): Snapshot {
   const { files } = frame;
   const buddy = parseFile('buddyinfo', files.buddyinfo, parseBuddyInfo, unavailable, problems);
   const zoneinfo = parseFile('zoneinfo', files.zoneinfo, parseZoneInfo, unavailable, problems);
-  const pageTypes = parseFile('pagetypeinfo', files.pagetypeinfo, parsePageTypeInfo, unavailable, problems);
+  const pageTypes = consistentPageTypes(
+    parseFile('pagetypeinfo', files.pagetypeinfo, parsePageTypeInfo, unavailable, problems),
+    buddy,
+    unavailable,
+  );
   const slabinfo = parseFile('slabinfo', files.slabinfo, parseSlabInfo, unavailable, problems);
   const vmstat = parseFile('vmstat', files.vmstat, parseVmstat, unavailable, problems);
   const meminfo = parseFile('meminfo', files.meminfo, parseMeminfo, unavailable, problems);
@@ -123,8 +148,8 @@ export function buildSnapshot(frame: RawFrame): Snapshot {
 
   return {
     timeMs: frame.timeMs,
-    host: frame.host,
-    kernel: frame.kernel,
+    host: terminalSafeOrNull(frame.host, 253),
+    kernel: terminalSafeOrNull(frame.kernel, 128),
     pageSizeBytes: pageSize,
     orderCount: Math.max(0, ...zones.map((zone) => zone.freeBlocksByOrder.length)),
     zones,

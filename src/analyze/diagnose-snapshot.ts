@@ -19,5 +19,6 @@ export function diagnoseSnapshot(
     pagetypeBlocks: pageTypes?.blocks,
     meminfo: meminfo ?? undefined,
     culpritAdvice,
+    buddyDamage: snapshot.problems.find((problem) => problem.file === 'buddyinfo')?.message,
   });
 }

@@ -52,6 +52,8 @@ export interface DiagnoseInput {
    * through their metrics); used for zones zoneinfo does not cover here.
    */
   exportedChecks?: readonly ExportedCheck[];
+  /** What is wrong with buddyinfo when it is not what a kernel prints (cut short, a duplicated zone): no verdict then. */
+  buddyDamage?: string;
 }
 
 /** `canAllocate[o]`: did order o pass the zone's min watermark on the host; undefined where not exported. */
@@ -80,6 +82,7 @@ export interface ZoneDiagnosis extends ZoneKey {
 /** Why the verdict is what it is, with the numbers a sentence needs (render/diagnosis-text says it). */
 export type DiagnosisReason =
   | { kind: 'no-zones' }
+  | { kind: 'buddyinfo-damaged'; message: string }
   | { kind: 'no-eligible-zone'; requestZone: string }
   | { kind: 'order-missing'; largestOrder: number }
   | { kind: 'ok' }
@@ -234,6 +237,9 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     zones,
   });
 
+  // A damaged file can hide or double blocks: any verdict from it could be wrong either way.
+  if (input.buddyDamage !== undefined)
+    return result('unknown', { kind: 'buddyinfo-damaged', message: input.buddyDamage });
   if (eligible.length === 0)
     return result(
       'unknown',

@@ -1,5 +1,6 @@
 // Turns a parsed kernel report into an explained failure: flags decoded for the report's kernel, cause and culprit.
 import type { FailureReport, ParsedFailureReports } from '../parse/alloc-failure.js';
+import { terminalSafe } from '../parse/terminal-text.js';
 import type { Parsed } from '../parse/types.js';
 import { explainFailure, type Culprit, type FailureCause } from './explain-failure.js';
 import { decodeGfp } from './gfp-decode.js';
@@ -19,7 +20,26 @@ export interface FailureReadout {
   suppressedTotal: number;
 }
 
-export function enrichFailure(report: FailureReport): AllocFailure {
+/** The report's own strings, safe for a terminal: a log line can carry anything. */
+function safeReport(report: FailureReport): FailureReport {
+  const name = (text: string) => terminalSafe(text, 128);
+  return {
+    ...report,
+    process: name(report.process),
+    kernel: report.kernel === null ? null : name(report.kernel),
+    mode: name(report.mode),
+    printedFlags: report.printedFlags?.map(name) ?? null,
+    trace: report.trace.map(name),
+    traceModules: report.traceModules.map(name),
+    nodemask: report.nodemask === null ? null : name(report.nodemask),
+    cpuset: report.cpuset === null ? null : name(report.cpuset),
+    memsAllowed: report.memsAllowed === null ? null : name(report.memsAllowed),
+    time: typeof report.time === 'string' ? name(report.time) : report.time,
+  };
+}
+
+export function enrichFailure(raw: FailureReport): AllocFailure {
+  const report = safeReport(raw);
   const { printedFlags, ...rest } = report;
   const decoded =
     printedFlags !== null

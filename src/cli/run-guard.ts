@@ -10,7 +10,8 @@ import {
   type RemediationDeps,
 } from '../actions/remediation.js';
 import { buildSnapshot } from '../analyze/build-snapshot.js';
-import { blocksAtOrder, countsForOrder } from '../analyze/remediation-effect.js';
+import { orderVerdict, type OrderVerdict } from '../analyze/order-verdict.js';
+import { unknownText } from '../render/order-verdict-text.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import { ProcSource } from '../sources/proc-source.js';
 import type { Options } from './parse-args.js';
@@ -57,37 +58,37 @@ export function initialGuardState(): GuardState {
   return { lastActionMs: null, skipLoggedForActionMs: null, unknownLogged: false };
 }
 
-/** Order-N blocks per zone; a zone counts when it can serve order N now, or when that is unknown (no zoneinfo). */
-export function guardBlocks(snapshot: Snapshot, order: number): GuardZoneBlocks[] {
-  return snapshot.zones.map((zone) => ({
+/** Order-N blocks per zone; a zone counts when it may serve the request and passes its watermark check now. */
+export function guardBlocks(verdict: OrderVerdict): GuardZoneBlocks[] {
+  return (verdict.diagnosis?.zones ?? []).map((zone) => ({
     node: zone.node,
     zone: zone.zone,
-    blocks: blocksAtOrder(zone.freeBlocksByOrder, order),
-    counted: countsForOrder(zone, order),
+    blocks: zone.suitableBlocks,
+    counted: zone.eligible && zone.canAllocate === true,
   }));
 }
 
-/** Pure: what one check does, and the state after it. An action (or dry-run) starts the cooldown. */
+/**
+ * Pure: what one check does, and the state after it. An action (or dry-run) starts the cooldown. The verdict is
+ * check's own, so the guard never acts where check would say unknown.
+ */
 export function guardDecision(
   state: GuardState,
   snapshot: Snapshot,
   nowMs: number,
   config: GuardConfig,
 ): { decision: GuardDecision; state: GuardState } {
-  let reason: string | null = null;
-  if (snapshot.zones.length === 0) reason = snapshot.unavailable.buddyinfo ?? 'buddyinfo lists no zones';
-  else if (config.order >= snapshot.orderCount)
-    reason = `order ${config.order} does not exist on this kernel (orders 0-${snapshot.orderCount - 1})`;
-  if (reason !== null)
+  const verdict = orderVerdict(snapshot, config.order, config.minBlocks);
+  if (verdict.status === 'unknown')
     return {
-      decision: { kind: 'unknown', reason, log: !state.unknownLogged },
+      decision: { kind: 'unknown', reason: unknownText(verdict), log: !state.unknownLogged },
       state: { ...state, unknownLogged: true },
     };
 
-  const zones = guardBlocks(snapshot, config.order);
-  const blocks = zones.reduce((total, zone) => total + (zone.counted ? zone.blocks : 0), 0);
+  const zones = guardBlocks(verdict);
+  const blocks = verdict.blocks;
   const known = { ...state, unknownLogged: false };
-  if (blocks >= config.minBlocks) return { decision: { kind: 'ok', blocks, zones }, state: known };
+  if (verdict.status === 'ok') return { decision: { kind: 'ok', blocks, zones }, state: known };
 
   const last = state.lastActionMs;
   if (last !== null && nowMs - last < config.cooldownMs) {

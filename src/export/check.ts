@@ -1,9 +1,9 @@
 // `fragtop check`: the node-problem-detector custom-plugin contract, one line and an exit code
 // (0 ok, 1 problem, 2 unknown), from one snapshot.
-import { diagnoseSnapshot } from '../analyze/diagnose-snapshot.js';
-import { usableBlocks } from '../analyze/remediation-effect.js';
+import { orderVerdict } from '../analyze/order-verdict.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import { reasonText } from '../render/diagnosis-text.js';
+import { unknownText } from '../render/order-verdict-text.js';
 
 export interface CheckResult {
   exitCode: 0 | 1 | 2;
@@ -18,17 +18,19 @@ export function checkSnapshot(snapshot: Snapshot, order: number, minBlocks: numb
     exitCode,
     line: line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line,
   });
-  if (snapshot.zones.length === 0)
-    return finish(2, `unknown: ${snapshot.unavailable.buddyinfo ?? 'buddyinfo lists no zones'}`);
-  if (order >= snapshot.orderCount)
-    return finish(
-      2,
-      `unknown: order ${order} does not exist on this kernel (orders 0-${snapshot.orderCount - 1})`,
-    );
-  const usable = usableBlocks(snapshot, order);
-  const diagnosis = diagnoseSnapshot(snapshot, order);
-  const why = diagnosis ? reasonText(diagnosis) : '';
-  if (usable >= minBlocks)
-    return finish(0, `ok: ${usable} order-${order} blocks available (at least ${minBlocks} wanted)`);
-  return finish(1, `order-${order} blocks ${usable} < ${minBlocks}: ${why}`);
+  const verdict = orderVerdict(snapshot, order, minBlocks);
+  switch (verdict.status) {
+    case 'unknown':
+      return finish(2, `unknown: ${unknownText(verdict)}`);
+    case 'ok':
+      return finish(
+        0,
+        `ok: ${verdict.blocks} order-${order} blocks available (at least ${minBlocks} wanted)`,
+      );
+    case 'short':
+      return finish(
+        1,
+        `order-${order} blocks ${verdict.blocks} < ${minBlocks}: ${verdict.diagnosis ? reasonText(verdict.diagnosis) : ''}`,
+      );
+  }
 }

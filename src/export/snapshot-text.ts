@@ -26,7 +26,7 @@ export function snapshotText(input: SnapshotJsonInput): string {
     for (const zone of snapshot.zones)
       lines.push(
         zoneLabel(zone, layout) +
-          countCells(zone, snapshot.orderCount, layout).join('') +
+          countCells(zone.freeBlocksByOrder, snapshot.orderCount, layout).join('') +
           tailCells(zone, targetOrder, snapshot.pageSizeBytes, layout),
       );
   }

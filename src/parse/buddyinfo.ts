@@ -1,6 +1,8 @@
 // Parses /proc/buddyinfo: free blocks per order for each node and zone.
 import type { BuddyInfo, BuddyZone, Parsed, Problem } from './types.js';
+import { kernelCount, MAX_PAGE_COUNT } from './kernel-number.js';
 import { quote } from './problem-text.js';
+import { terminalSafe } from './terminal-text.js';
 
 const ZONE_LINE = /^Node\s+(\d+),\s*zone\s+(\S+)(.*)$/;
 const COUNT = /^\d+$/;
@@ -24,6 +26,9 @@ export function parseBuddyInfo(text: string, file = 'buddyinfo'): Parsed<BuddyIn
   const zones: BuddyZone[] = [];
   const lineOfZone: number[] = [];
   const lines = text.split('\n');
+  // The kernel ends every line with a newline: text that stops mid-line was cut short while read or copied.
+  if (text !== '' && !text.endsWith('\n'))
+    problems.push({ file, line: lines.length, message: 'the file ends mid-line: it was cut short' });
 
   lines.forEach((raw, index) => {
     const line = raw.replace(/\r$/, '');
@@ -35,7 +40,8 @@ export function parseBuddyInfo(text: string, file = 'buddyinfo'): Parsed<BuddyIn
         problems.push({ file, line: lineNo, message: `unrecognised line: ${quote(line)}` });
       return;
     }
-    const [, nodeText = '', zone = '', rest = ''] = match;
+    const [, nodeText = '', rawZone = '', rest = ''] = match;
+    const zone = terminalSafe(rawZone, 32);
     const tokens = rest.trim() === '' ? [] : rest.trim().split(/\s+/);
     const bad = tokens.find((t) => !COUNT.test(t));
     if (bad !== undefined) {
@@ -43,6 +49,25 @@ export function parseBuddyInfo(text: string, file = 'buddyinfo'): Parsed<BuddyIn
         file,
         line: lineNo,
         message: `bad free count ${quote(bad)} for node ${nodeText} zone ${zone}`,
+      });
+      return;
+    }
+    const huge = tokens.find((t) => kernelCount(t) === null);
+    if (huge !== undefined) {
+      problems.push({
+        file,
+        line: lineNo,
+        message: `free count ${quote(huge)} for node ${nodeText} zone ${zone} is more than any kernel can have (${MAX_PAGE_COUNT})`,
+      });
+      return;
+    }
+    const seen = zones.findIndex((z) => z.node === Number(nodeText) && z.zone === zone);
+    if (seen >= 0) {
+      // Summing both would double the zone's blocks; either line may be the true one.
+      problems.push({
+        file,
+        line: lineNo,
+        message: `node ${nodeText} zone ${zone} appears twice (lines ${lineOfZone[seen]} and ${lineNo}): the second is not counted`,
       });
       return;
     }

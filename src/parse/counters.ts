@@ -1,6 +1,7 @@
 // Parses the flat counter files /proc/vmstat (`name value`) and /proc/meminfo (`Name:  value kB`).
 import type { Counters, Parsed, Problem } from './types.js';
 import { quote } from './problem-text.js';
+import { kernelCount, MAX_COUNTER } from './kernel-number.js';
 
 const VMSTAT_LINE = /^(\S+)\s+(-?\d+)$/;
 // Names may hold parentheses (`Active(anon)`); HugePages_* counts carry no unit.
@@ -40,7 +41,12 @@ export function parseVmstat(text: string, file = 'vmstat'): Parsed<Counters> {
       report(`unrecognised line: ${quote(line)}`);
       return undefined;
     }
-    return [m[1] ?? '', Number(m[2])];
+    const value = Number(m[2]);
+    if (Math.abs(value) > MAX_COUNTER) {
+      report(`${m[1] ?? ''} ${quote(m[2] ?? '')} is beyond a 64-bit counter`);
+      return undefined;
+    }
+    return [m[1] ?? '', value];
   });
 }
 
@@ -56,6 +62,11 @@ export function parseMeminfo(text: string, file = 'meminfo'): Parsed<Counters> {
       report(`unexpected unit ${quote(unit)} for ${m[1] ?? ''}`);
       return undefined;
     }
-    return [m[1] ?? '', Number(m[2])];
+    const kb = kernelCount(m[2] ?? '', MAX_COUNTER);
+    if (kb === null) {
+      report(`${m[1] ?? ''} ${quote(m[2] ?? '')} is beyond a 64-bit counter`);
+      return undefined;
+    }
+    return [m[1] ?? '', kb];
   });
 }

@@ -1,6 +1,8 @@
 // Parses /proc/pagetypeinfo: free blocks per migrate type and order, and pageblocks per migrate type.
 import type { PageTypeBlockRow, PageTypeFreeRow, PageTypeInfo, Parsed, Problem } from './types.js';
+import { kernelCount } from './kernel-number.js';
 import { quote } from './problem-text.js';
+import { terminalSafe } from './terminal-text.js';
 
 const BLOCK_ORDER = /^Page block order:\s*(\d+)\s*$/;
 const PAGES_PER_BLOCK = /^Pages per block:\s*(\d+)\s*$/;
@@ -11,7 +13,6 @@ const FREE_ROW = /^Node\s+(\d+),\s*zone\s+(\S+),\s*type\s+(\S+)(.*)$/;
 const BLOCK_ROW = /^Node\s+(\d+),\s*zone\s+([^\s,]+)(.*)$/;
 // The kernel stops counting a free list at 100000 entries and prints the cell as `>100000` (5.4+).
 const FREE_CELL = /^(>?)(\d+)$/;
-const COUNT = /^\d+$/;
 
 type Section = 'none' | 'free' | 'blocks' | 'mixed';
 
@@ -94,7 +95,9 @@ export function parsePageTypeInfo(text: string, file = 'pagetypeinfo'): Parsed<P
       return;
     }
     if ((m = FREE_ROW.exec(line))) {
-      const [, nodeText = '', zone = '', type = '', rest = ''] = m;
+      const [, nodeText = '', rawZone = '', rawType = '', rest = ''] = m;
+      const zone = terminalSafe(rawZone, 32);
+      const type = terminalSafe(rawType, 32);
       const cells = splitTokens(rest);
       const freeBlocksByOrder: number[] = [];
       const atLeast: boolean[] = [];
@@ -104,7 +107,16 @@ export function parsePageTypeInfo(text: string, file = 'pagetypeinfo'): Parsed<P
           problems.push({ file, line: lineNo, message: `bad free count ${quote(cell)} for ${zone} ${type}` });
           return;
         }
-        freeBlocksByOrder.push(Number(c[2]));
+        const count = kernelCount(c[2] ?? '');
+        if (count === null) {
+          problems.push({
+            file,
+            line: lineNo,
+            message: `free count ${quote(cell)} for ${zone} ${type} is more than any kernel can have`,
+          });
+          return;
+        }
+        freeBlocksByOrder.push(count);
         atLeast.push(c[1] === '>');
       }
       if (cells.length === 0) {
@@ -125,13 +137,14 @@ export function parsePageTypeInfo(text: string, file = 'pagetypeinfo'): Parsed<P
     }
     if ((m = BLOCK_ROW.exec(line))) {
       if (section === 'mixed') return;
-      const [, nodeText = '', zone = '', rest = ''] = m;
+      const [, nodeText = '', rawZone = '', rest = ''] = m;
+      const zone = terminalSafe(rawZone, 32);
       if (section !== 'blocks') {
         problems.push({ file, line: lineNo, message: `block-count row before its header: ${quote(line)}` });
         return;
       }
       const cells = splitTokens(rest);
-      const bad = cells.find((t) => !COUNT.test(t));
+      const bad = cells.find((t) => kernelCount(t) === null);
       if (bad !== undefined) {
         problems.push({ file, line: lineNo, message: `bad block count ${quote(bad)} for ${zone}` });
         return;

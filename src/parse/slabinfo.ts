@@ -1,6 +1,7 @@
 // Parses /proc/slabinfo (versions 2.0 and 2.1, SLAB and SLUB): one row per slab cache.
 import type { Parsed, Problem, SlabCache, SlabInfo } from './types.js';
 import { quote } from './problem-text.js';
+import { terminalSafe } from './terminal-text.js';
 
 const VERSION_LINE = /^slabinfo - version:\s*(\S+)/;
 const COUNT = /^\d+$/;
@@ -51,7 +52,7 @@ function parseRow(line: string, report: (message: string) => void): SlabCache | 
   }
   // The name is everything before the five counts, so an odd name cannot shift the numbers.
   const counts = head.slice(-5);
-  const name = head.slice(0, -5).join(' ');
+  const name = terminalSafe(head.slice(0, -5).join(' '), 64);
   const badCount = counts.find((t) => !COUNT.test(t));
   if (badCount !== undefined) {
     report(`bad number ${quote(badCount)} in cache ${quote(name)}`);

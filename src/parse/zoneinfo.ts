@@ -1,6 +1,8 @@
 // Parses /proc/zoneinfo (2.6.16 to 6.18 layouts): watermarks, sizes and counters per zone, plus per-node stats.
 import type { Parsed, Problem, ZoneInfo, ZoneInfoZone } from './types.js';
 import { quote } from './problem-text.js';
+import { terminalSafe } from './terminal-text.js';
+import { kernelCount, MAX_COUNTER, MAX_PAGE_COUNT } from './kernel-number.js';
 
 const ZONE_HEADER = /^Node\s+(\d+),\s*zone\s+(\S+)\s*$/;
 const PAGES_FREE = /^pages free\s+(\d+)\s*$/;
@@ -79,7 +81,7 @@ export function parseZoneInfo(text: string, file = 'zoneinfo'): Parsed<ZoneInfo>
       current = {
         zone: {
           node: Number(header[1]),
-          zone: header[2] ?? '',
+          zone: terminalSafe(header[2] ?? '', 32),
           pagesFree: undefined,
           watermarkMinPages: undefined,
           watermarkLowPages: undefined,
@@ -113,7 +115,9 @@ export function parseZoneInfo(text: string, file = 'zoneinfo'): Parsed<ZoneInfo>
     }
     const free = PAGES_FREE.exec(line);
     if (free) {
-      zone.pagesFree = Number(free[1]);
+      const pages = kernelCount(free[1] ?? '');
+      if (pages === null) report(`pages free ${quote(free[1] ?? '')} is more than any kernel can have`);
+      else zone.pagesFree = pages;
       current.sawPagesFree = true;
       mode = 'zone';
       return;
@@ -137,6 +141,10 @@ export function parseZoneInfo(text: string, file = 'zoneinfo'): Parsed<ZoneInfo>
         report(`bad protection list: ${quote(line)}`);
         return;
       }
+      if (cells.some((c) => Math.abs(Number(c)) > MAX_PAGE_COUNT)) {
+        report(`protection list out of range: ${quote(line)}`);
+        return;
+      }
       zone.protection = cells.map(Number);
       return;
     }
@@ -151,6 +159,11 @@ export function parseZoneInfo(text: string, file = 'zoneinfo'): Parsed<ZoneInfo>
     }
     const key = kv[1] ?? '';
     const value = Number(kv[2]);
+    // Page quantities beyond any machine's memory, or counters beyond 64 bits, are damage, not data.
+    if (Math.abs(value) > (isZoneField(key) ? MAX_PAGE_COUNT : MAX_COUNTER)) {
+      report(`${key} ${quote(kv[2] ?? '')} is out of range`);
+      return;
+    }
     if (isZoneField(key)) zone[ZONE_FIELDS[key]] = value;
     else zone.stats[key] = value;
   });

@@ -18,6 +18,8 @@ export function reasonText(d: Diagnosis): string {
   switch (reason.kind) {
     case 'no-zones':
       return `Cannot judge ${orderText}: no buddyinfo zones.`;
+    case 'buddyinfo-damaged':
+      return `Cannot judge ${orderText}: buddyinfo is not what a kernel prints (${reason.message}).`;
     case 'no-eligible-zone':
       return `Cannot judge ${orderText}: no zone at or below ${reason.requestZone}.`;
     case 'order-missing':

@@ -1,4 +1,5 @@
 // The text of the remediation dialog in each of its states, including the measured before/after.
+import { terminalSafe } from '../parse/terminal-text.js';
 import type { Dialog } from '../store/create-store.js';
 import { blockLabel, durationLabel, humanBytes, padLeft, padRight } from './format.js';
 
@@ -27,6 +28,11 @@ export function dialogTitle(dialog: Dialog): string {
 }
 
 export function dialogLines(dialog: Dialog): string[] {
+  // Paths and error messages come from outside: no control character reaches the terminal.
+  return dialogText(dialog).map((line) => terminalSafe(line, 4096));
+}
+
+function dialogText(dialog: Dialog): string[] {
   switch (dialog.kind) {
     case 'choose-node':
       return [

@@ -9,7 +9,12 @@ export interface ZoneColumns {
   labelWidth: number;
   cellWidth: number;
   tail: { name: TailName; width: number }[];
+  /** The lowest order shown: on a terminal too narrow for every order, the low ones give way. */
+  firstOrder: number;
 }
+
+/** Narrower cells would run a 4-character count or size into the next ("104K128K"). */
+const MIN_CELL_WIDTH = 5;
 
 const WIDE_TAIL: ZoneColumns['tail'] = [
   { name: 'free', width: 7 },
@@ -24,22 +29,38 @@ const NARROW_TAIL: ZoneColumns['tail'] = [
   { name: 'ok', width: 5 },
 ];
 
-/** The layout for `orderCount` orders in `columns`; `cellWidth` is 6 when it fits, down to 4. */
-export function zoneColumns(orderCount: number, columns: number, cellWidth?: number): ZoneColumns {
+/**
+ * The layout for `orderCount` orders in `columns`: cells of 6 when they fit, down to 5; below that the lowest
+ * orders are left out (never the target order), since large blocks are what the screen is about.
+ */
+export function zoneColumns(
+  orderCount: number,
+  columns: number,
+  cellWidth?: number,
+  targetOrder = orderCount - 1,
+): ZoneColumns {
   const narrow = columns < 100;
   const labelWidth = narrow ? 9 : 12;
   const tail = narrow ? NARROW_TAIL : WIDE_TAIL;
   const available = columns - labelWidth - tail.reduce((sum, column) => sum + column.width, 0);
-  const fitted = Math.max(4, Math.min(6, Math.floor(available / Math.max(1, orderCount))));
-  return { labelWidth, cellWidth: cellWidth ?? fitted, tail };
+  const width =
+    cellWidth ?? Math.max(MIN_CELL_WIDTH, Math.min(6, Math.floor(available / Math.max(1, orderCount))));
+  const fits = Math.max(1, Math.floor(available / width));
+  const firstOrder = Math.max(0, Math.min(orderCount - fits, Math.max(0, targetOrder)));
+  return { labelWidth, cellWidth: width, tail, firstOrder: cellWidth === undefined ? firstOrder : 0 };
+}
+
+/** The orders a layout shows, lowest first. */
+export function shownOrders(orderCount: number, layout: ZoneColumns): number[] {
+  return Array.from({ length: Math.max(0, orderCount - layout.firstOrder) }, (_, i) => layout.firstOrder + i);
 }
 
 export function zoneLabel(zone: ZoneSnapshot, layout: ZoneColumns): string {
-  return padRight(`${zone.node} ${zone.zone}`, layout.labelWidth);
+  return padRight(`${zone.node} ${zone.zone}`.slice(0, layout.labelWidth - 1), layout.labelWidth);
 }
 
 export function zoneHeader(snapshot: Snapshot, targetOrder: number, layout: ZoneColumns): string {
-  const orders = Array.from({ length: snapshot.orderCount }, (_, o) =>
+  const orders = shownOrders(snapshot.orderCount, layout).map((o) =>
     padLeft(blockLabel(snapshot.pageSizeBytes, o), layout.cellWidth),
   );
   const titles: Record<TailName, string> = {
@@ -49,7 +70,10 @@ export function zoneHeader(snapshot: Snapshot, targetOrder: number, layout: Zone
     top: 'top',
   };
   const tail = layout.tail.map(({ name, width }) => padLeft(titles[name], width));
-  return padRight('zone', layout.labelWidth) + orders.join('') + tail.join('');
+  // "zone ‹" says lower orders are left out for want of room.
+  return (
+    padRight(layout.firstOrder > 0 ? 'zone ‹' : 'zone', layout.labelWidth) + orders.join('') + tail.join('')
+  );
 }
 
 /** Share of a zone's free memory that sits in blocks of order >= target: usable by an order-target request. */
@@ -62,14 +86,16 @@ export function usableShare(zone: ZoneSnapshot, targetOrder: number): number | n
   return usable / zone.freePages;
 }
 
-export function countCells(zone: ZoneSnapshot, orderCount: number, layout: ZoneColumns): string[] {
-  return Array.from({ length: orderCount }, (_, o) =>
-    padLeft(humanCount(zone.freeBlocksByOrder[o] ?? 0, layout.cellWidth - 1), layout.cellWidth),
-  );
+/** One cell per shown order; a count that cannot fit its cell still leaves a space before it. */
+export function countCells(counts: readonly number[], orderCount: number, layout: ZoneColumns): string[] {
+  return shownOrders(orderCount, layout).map((o) => {
+    const text = humanCount(counts[o] ?? 0, layout.cellWidth - 1);
+    return padLeft(text, Math.max(layout.cellWidth, text.length + 1));
+  });
 }
 
 export function barCells(zone: ZoneSnapshot, orderCount: number, layout: ZoneColumns): string[] {
-  return Array.from({ length: orderCount }, (_, o) => {
+  return shownOrders(orderCount, layout).map((o) => {
     const pages = (zone.freeBlocksByOrder[o] ?? 0) * 2 ** o;
     const bar = shareBar(zone.freePages ? pages / zone.freePages : 0);
     return padLeft(bar.repeat(Math.max(1, layout.cellWidth - 2)), layout.cellWidth);

@@ -1,5 +1,6 @@
 // Reads the /proc files of one machine (or a fixture tree) into RawFrames, one call per tick.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   PROC_FILES,
@@ -34,8 +35,25 @@ function trimmedText(read: FileRead | undefined): string | null {
   return read?.ok ? read.text.trim() || null : null;
 }
 
-/** The running system's page size; only meaningful when reading this machine's own /proc. */
+/** AT_PAGESZ in the auxiliary vector the kernel gives every process. */
+const AT_PAGESZ = 6n;
+
+/**
+ * The running system's page size; only meaningful when reading this machine's own /proc. Read from this process's
+ * auxiliary vector first: an empty container or a minimal host has no getconf.
+ */
 function systemPageSize(): number | null {
+  try {
+    // 64-bit (type, value) pairs on the 64-bit little-endian machines fragtop ships for; anything else falls through.
+    const auxv = readFileSync('/proc/self/auxv');
+    for (let at = 0; at + 16 <= auxv.length; at += 16) {
+      if (auxv.readBigUInt64LE(at) !== AT_PAGESZ) continue;
+      const value = Number(auxv.readBigUInt64LE(at + 8));
+      if (value >= 4096 && (value & (value - 1)) === 0) return value;
+    }
+  } catch {
+    // no /proc/self: ask getconf
+  }
   try {
     const value = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8', timeout: 2000 }).trim());
     return Number.isInteger(value) && value > 0 ? value : null;

@@ -7,6 +7,7 @@ import { advance } from '../analyze/advance.js';
 import type { AllocFailure } from '../analyze/enrich-failure.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import type { RawFrame } from '../model/raw-frame.js';
+import { terminalSafe, terminalSafeOrNull } from '../parse/terminal-text.js';
 import { appendToFailureLog, EMPTY_FAILURE_LOG, failureLogOf, type FailureLog } from './failure-log.js';
 import { appendHistory, type HistoryPoint } from './history.js';
 import type { SlabSortKey } from './slab-sort.js';
@@ -115,6 +116,8 @@ export interface FragtopActions {
   /** Moves the selection by `delta` reports toward the newest (positive) or the oldest (negative). */
   selectFailure(delta: number): void;
   scrollPage(delta: number): void;
+  /** Brings the scroll back to `max` when a page turned out shorter than the keys went (so PgUp moves at once). */
+  clampPageScroll(max: number): void;
   setNotes(notes: Partial<SourceNotes>): void;
   setFlash(message: string | null): void;
   /** Replaces everything sampled so far; replay uses it when seeking. */
@@ -146,6 +149,9 @@ export function targetOrderOf(state: FragtopState): number {
     if (failure.order !== null && (highest === null || failure.order > highest)) highest = failure.order;
   return highest ?? DEFAULT_TARGET_ORDER;
 }
+
+/** The longest message line kept: a terminal line, with room to spare. */
+const LINE_LIMIT = 1024;
 
 const EMPTY_NOTES: SourceNotes = { pagetypeinfo: null, pageSize: null, kernelLog: null, recording: null };
 
@@ -215,16 +221,23 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
         // The page clamps the far end, which depends on its height.
         patchView({ pageScroll: Math.max(0, get().view.pageScroll + delta) });
       },
+      clampPageScroll(max) {
+        if (get().view.pageScroll > max) patchView({ pageScroll: Math.max(0, max) });
+      },
       setNotes(notes) {
         const current = get().notes.sources;
+        // Notes carry paths and error messages: shown on screen, so made safe here, once.
+        const safe: Partial<SourceNotes> = {};
+        for (const key of Object.keys(notes) as (keyof SourceNotes)[])
+          safe[key] = terminalSafeOrNull(notes[key] ?? null, LINE_LIMIT);
         // Called every tick with the sources' notes: only a change is an update.
-        const changed = (Object.keys(notes) as (keyof SourceNotes)[]).some(
-          (key) => notes[key] !== current[key],
+        const changed = (Object.keys(safe) as (keyof SourceNotes)[]).some(
+          (key) => safe[key] !== current[key],
         );
-        if (changed) patchNotes({ sources: { ...current, ...notes } });
+        if (changed) patchNotes({ sources: { ...current, ...safe } });
       },
       setFlash(flash) {
-        patchNotes({ flash });
+        patchNotes({ flash: terminalSafeOrNull(flash, LINE_LIMIT) });
       },
       reset() {
         set({ sample: EMPTY_SAMPLE, pause: null });
@@ -241,10 +254,16 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
         });
       },
       setReplay(position) {
-        patchReplay({ position });
+        patchReplay({
+          position: position && {
+            ...position,
+            file: terminalSafe(position.file, LINE_LIMIT),
+            warnings: position.warnings.map((warning) => terminalSafe(warning, LINE_LIMIT)),
+          },
+        });
       },
       setPrompt(prompt) {
-        patchReplay({ prompt });
+        patchReplay({ prompt: prompt && { ...prompt, value: terminalSafe(prompt.value, 80) } });
       },
       setDialog(dialog) {
         set({ dialog });

@@ -95,7 +95,8 @@ export function App() {
           rates={rates}
           targetOrder={targetOrder}
           width={width}
-          layout={zoneColumns(snapshot.orderCount, width)}
+          layout={zoneColumns(snapshot.orderCount, width, undefined, targetOrder)}
+          scroll={view === 'main' ? pageScroll : 0}
           showBars={main.showBars}
           showTypes={showTypes}
           maxLines={main.zoneLines}

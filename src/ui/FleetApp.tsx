@@ -134,6 +134,7 @@ function FleetHost(props: { store: FleetStore; width: number; lines: number }) {
         layout={zoneColumns(snapshot.orderCount, width)}
         showBars
         showTypes={false}
+        scroll={0}
         maxLines={Math.max(3, lines - 2 - row.notes.length)}
       />
     </Box>

@@ -2,7 +2,8 @@
 import { Text } from 'ink';
 import { useDisplay, useFragtop } from './StoreContext.js';
 
-export function footerText(readOnly: boolean, replay: boolean): string {
+/** The keys that fit in `width`, most used first; `? help` always shows, since the help lists the rest. */
+export function footerText(readOnly: boolean, replay: boolean, width = Number.MAX_SAFE_INTEGER): string {
   const keys = replay
     ? [
         'q quit',
@@ -26,7 +27,8 @@ export function footerText(readOnly: boolean, replay: boolean): string {
         'R rec',
         'z/o/a/s/u/n/P sort',
       ];
-  if (readOnly) keys.push('read-only');
+  if (readOnly) keys.splice(2, 0, 'read-only');
+  while (keys.length > 2 && 1 + keys.join('  ').length > width) keys.pop();
   return ' ' + keys.join('  ');
 }
 
@@ -42,7 +44,7 @@ export function Footer({ width }: { width: number }) {
     );
   return (
     <Text wrap="truncate" inverse={color}>
-      {footerText(readOnly, mode !== 'live').padEnd(width)}
+      {footerText(readOnly, mode !== 'live', width).padEnd(width)}
     </Text>
   );
 }

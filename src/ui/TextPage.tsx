@@ -1,6 +1,7 @@
 // A titled page of plain lines that scrolls (↑/↓, PgUp/PgDn): help, a failure report, the remediation dialog.
 import { Box, Text } from 'ink';
 import { SectionTitle } from './SectionTitle.js';
+import { useScrollClamp } from './use-scroll-clamp.js';
 
 export interface TextPageProps {
   title: string;
@@ -15,6 +16,7 @@ export function TextPage({ title, lines, width, maxLines, scroll = 0 }: TextPage
   const room = Math.max(0, maxLines - 1);
   const first = Math.max(0, Math.min(scroll, lines.length - room));
   const below = Math.max(0, lines.length - first - room);
+  useScrollClamp(scroll, Math.max(0, lines.length - room));
   const where =
     first > 0 || below > 0
       ? ` · lines ${first + 1}-${first + Math.min(room, lines.length)} of ${lines.length} (↑/↓ PgUp/PgDn)`

@@ -6,16 +6,18 @@ import type { Snapshot, ZoneSnapshot } from '../analyze/snapshot-types.js';
 import { sparkline } from '../analyze/sparkline.js';
 import { downsampleMin, type ZoneTrends } from '../store/select-trends.js';
 import { ratesText } from '../render/rates-text.js';
-import { blockLabel, humanCount, padLeft, padRight } from '../render/format.js';
+import { blockLabel, padRight } from '../render/format.js';
 import {
   barCells,
   countCells,
+  shownOrders,
   tailCells,
   zoneHeader,
   zoneLabel,
   type ZoneColumns,
 } from '../render/zones-layout.js';
 import { useDisplay } from './StoreContext.js';
+import { useScrollClamp } from './use-scroll-clamp.js';
 import { SectionTitle } from './SectionTitle.js';
 
 export interface ZonesPanelProps {
@@ -30,6 +32,8 @@ export interface ZonesPanelProps {
   showTypes: boolean;
   /** Lines this panel may use, title included. */
   maxLines: number;
+  /** First zone line shown, when there are more than fit (PgUp/PgDn). */
+  scroll: number;
 }
 
 function cellColor(zone: ZoneSnapshot, order: number, color: boolean): string | undefined {
@@ -53,7 +57,8 @@ export function migrateSummary(types: ZoneMigrateTypes, targetLabel: string): st
 
 /** The lines a zones panel needs for this snapshot, to let the app share the screen out. */
 export function ZonesPanel(props: ZonesPanelProps) {
-  const { snapshot, targetOrder, width, layout, showBars, showTypes, maxLines, trends, rates } = props;
+  const { snapshot, targetOrder, width, layout, showBars, showTypes, maxLines, trends, rates, scroll } =
+    props;
   const { cellWidth, labelWidth } = layout;
   const { color } = useDisplay();
   const pageTypes = snapshot.parsed.pageTypes;
@@ -61,18 +66,19 @@ export function ZonesPanel(props: ZonesPanelProps) {
     () => (showTypes && pageTypes ? migrateTypesByZone(pageTypes.free, pageTypes.blocks, targetOrder) : []),
     [showTypes, pageTypes, targetOrder],
   );
-  const trendWidth = Math.max(0, width - labelWidth - snapshot.orderCount * cellWidth - 2);
+  const orders = shownOrders(snapshot.orderCount, layout);
+  const trendWidth = Math.max(0, width - labelWidth - orders.length * cellWidth - 2);
   const targetLabel = blockLabel(snapshot.pageSizeBytes, targetOrder);
   const lines: ReactElement[] = [];
   const orderCount = snapshot.orderCount;
   for (const zone of snapshot.zones) {
     const key = `${zone.node}/${zone.zone}`;
-    const counts = countCells(zone, orderCount, layout);
+    const counts = countCells(zone.freeBlocksByOrder, orderCount, layout);
     lines.push(
       <Text key={key} wrap="truncate">
         <Text bold>{zoneLabel(zone, layout)}</Text>
-        {counts.map((cell, o) => (
-          <Text key={o} color={cellColor(zone, o, color)} bold={o === targetOrder}>
+        {counts.map((cell, i) => (
+          <Text key={i} color={cellColor(zone, orders[i]!, color)} bold={orders[i] === targetOrder}>
             {cell}
           </Text>
         ))}
@@ -103,9 +109,7 @@ export function ZonesPanel(props: ZonesPanelProps) {
           </Text>,
         );
       for (const [type, blocks] of Object.entries(zone.freeByType ?? {})) {
-        const cells = Array.from({ length: orderCount }, (_, o) =>
-          padLeft(humanCount(blocks[o] ?? 0, cellWidth - 1), cellWidth),
-        );
+        const cells = countCells(blocks, orderCount, layout);
         lines.push(
           <Text key={`${key}-${type}`} wrap="truncate" dimColor>
             {padRight(` ${type}`, labelWidth) + cells.join('')}
@@ -129,15 +133,19 @@ export function ZonesPanel(props: ZonesPanelProps) {
     </Text>,
   );
   const room = Math.max(0, maxLines - 2);
-  const shown = lines.slice(0, room);
+  // Many NUMA nodes give more lines than fit: PgUp/PgDn move through them; the rates line stays last.
+  const first = Math.max(0, Math.min(scroll, lines.length - room));
+  const shown = lines.slice(first, first + room);
   const hidden = lines.length - shown.length;
+  const position =
+    hidden > 0 ? ` · lines ${first + 1}-${first + shown.length} of ${lines.length}, PgUp/PgDn scroll` : '';
+  const lastFirst = Math.max(0, lines.length - room);
+  useScrollClamp(scroll, lastFirst);
   return (
     <Box flexDirection="column" width={width}>
       <SectionTitle
         width={width}
-        title={`Free blocks by order · target order ${targetOrder} (${targetLabel}) · trend: order-${targetOrder} blocks, lowest per step${
-          hidden > 0 ? ` · ${hidden} lines hidden: enlarge the terminal` : ''
-        }`}
+        title={`Free blocks by order · target order ${targetOrder} (${targetLabel})${position} · trend: order-${targetOrder} blocks, lowest per step`}
       />
       <Text wrap="truncate" dimColor>
         {zoneHeader(snapshot, targetOrder, layout)}

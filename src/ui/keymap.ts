@@ -226,14 +226,14 @@ export const KEYMAP: readonly KeyBinding[] = [
   {
     keys: ['pageup'],
     label: 'PgUp',
-    description: 'scroll help and reports up a page',
+    description: 'scroll help, reports and many zones up a page',
     section: 'general',
     run: ({ store }) => store.getState().actions.scrollPage(-PAGE_STEP),
   },
   {
     keys: ['pagedown'],
     label: 'PgDn',
-    description: 'scroll help and reports down a page',
+    description: 'scroll help, reports and many zones down a page',
     section: 'general',
     run: ({ store }) => store.getState().actions.scrollPage(PAGE_STEP),
   },

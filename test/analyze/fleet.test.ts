@@ -56,7 +56,7 @@ describe('fleet analysis', () => {
         ),
       );
       for (const row of fleetRows(state, order, 1000)) {
-        const diagnosis = diagnoseSnapshot(buildSnapshot(fixtureFrame(row.host)), order);
+        const diagnosis = diagnoseSnapshot(buildSnapshot(fixtureFrame(row.host)), order)!;
         expect({ host: row.host, order, verdict: row.verdict, servable: row.servableBlocks }).toEqual({
           host: row.host,
           order,

@@ -56,9 +56,30 @@ describe('guardDecision', () => {
     });
   });
 
-  it('counts every zone when zoneinfo is missing', () => {
-    const { decision } = guardDecision(initialGuardState(), noZoneinfo, 0, config(USABLE + 60));
-    expect(decision).toMatchObject({ kind: 'ok', blocks: USABLE + 60 });
+  it('never counts zones whose watermarks are unknown: without zoneinfo the answer is unknown, not ok', () => {
+    for (const minBlocks of [1, USABLE + 60, USABLE * 10]) {
+      const { decision } = guardDecision(initialGuardState(), noZoneinfo, 0, config(minBlocks));
+      expect(decision).toMatchObject({ kind: 'unknown', log: true });
+      expect(decision.kind === 'unknown' && decision.reason).toMatch(/without zoneinfo watermarks/);
+    }
+  });
+
+  it('never acts on a damaged buddyinfo: cut short, a duplicated zone, a count no kernel prints', () => {
+    const buddy = text('buddyinfo');
+    const lines = buddy.trimEnd().split('\n');
+    const damaged = {
+      'cut short': buddy.slice(0, buddy.length - 20),
+      'duplicated zone': `${buddy}${lines[2]}\n`,
+      'huge count': buddy.replace(/(zone\s+Normal\s+)\d+/, '$1999999999999999999999'),
+    };
+    for (const [what, body] of Object.entries(damaged)) {
+      const snapshot = buildSnapshot(frame({ buddyinfo: body, zoneinfo: text('zoneinfo') }));
+      const { decision } = guardDecision(initialGuardState(), snapshot, 0, config(USABLE * 10, 0));
+      expect(decision.kind, what).toBe('unknown');
+      expect(decision.kind === 'unknown' && decision.reason, what).toMatch(
+        /buddyinfo is not what a kernel prints/,
+      );
+    }
   });
 
   it('triggers below K, then once per cooldown, logging the skip once per cooldown', () => {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../../src/analyze/build-snapshot.js';
 import { checkSnapshot } from '../../src/export/check.js';
-import { fixtureFrame } from '../helpers/frames.js';
+import { readFileSync } from 'node:fs';
+import { fixtureFrame, fixturePath } from '../helpers/frames.js';
 
 // centos7-numa-k8s buddyinfo, order-6 blocks per zone (Σ_{o≥6} n[o]·2^(o−6)):
 //   DMA    1 + 0 + 1·4 + 1·8 + 3·16 = 61 (fails the check: its lowmem reserve is larger than its free pages)
@@ -38,5 +39,43 @@ describe('fragtop check', () => {
       exitCode: 2,
       line: 'unknown: order 11 does not exist on this kernel (orders 0-10)',
     });
+  });
+
+  const live = (files: Record<string, string>) => {
+    const frame = fixtureFrame('live-6.18');
+    const reads = { ...frame.files };
+    for (const [name, text] of Object.entries(files))
+      reads[name as keyof typeof reads] = { ok: true, text, readMs: 0.1, readAtMs: frame.timeMs };
+    return buildSnapshot({ ...frame, files: reads });
+  };
+
+  it('is unknown (2), not ok, when zoneinfo is empty: no zone can be checked', () => {
+    const result = checkSnapshot(live({ zoneinfo: '' }), 6, 1);
+    expect(result.exitCode).toBe(2);
+    expect(result.line).toMatch(
+      /^unknown: Room for \d+ order-6 blocks .* without zoneinfo watermarks the check cannot run/,
+    );
+  });
+
+  it('is unknown (2) when buddyinfo is cut short or lists a zone twice, never a doubled count', () => {
+    const buddy = readFileSync(fixturePath('live-6.18', 'proc', 'buddyinfo'), 'utf8');
+    const normal = buddy.split('\n').find((line) => line.includes('Normal'))!;
+    for (const text of [buddy.slice(0, -30), `${buddy}${normal}\n`]) {
+      const result = checkSnapshot(live({ buddyinfo: text }), 6, 1);
+      expect(result.exitCode).toBe(2);
+      expect(result.line).toMatch(
+        /^unknown: Cannot judge order 6 \(256 KiB\): buddyinfo is not what a kernel prints/,
+      );
+    }
+  });
+
+  it('does not read pagetypeinfo with orders buddyinfo lacks: no false low-memory', () => {
+    const pagetypeinfo = readFileSync(fixturePath('live-6.18', 'proc', 'pagetypeinfo'), 'utf8').replace(
+      /^(Node\s+\d+, zone\s+\S+, type\s+\S+.*)$/gm,
+      '$1      0      0',
+    );
+    const snapshot = live({ pagetypeinfo });
+    expect(snapshot.unavailable.pagetypeinfo).toMatch(/lists 13 orders .* but buddyinfo 11: not used/);
+    expect(checkSnapshot(snapshot, 6, 1)).toEqual(checkSnapshot(live({}), 6, 1));
   });
 });

@@ -45,6 +45,8 @@ export const KEYS = {
   right: '\u001b[C',
   left: '\u001b[D',
   ctrlC: '\u0003',
+  pageUp: '\u001b[5~',
+  pageDown: '\u001b[6~',
 };
 
 /** Waits until Ink listens to stdin: keys written before that are lost. */

@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { parseBuddyInfo } from '../../src/parse/buddyinfo.js';
-import { allNumbers, anyInput, fixture, problemsPointInside } from './helpers.js';
+import { allNumbers, anyInput, fixture, problemsPointInside, PROPERTY_RUNS } from './helpers.js';
 
 const SAMPLES = [
   'arm32-2.6.16-slab/proc/buddyinfo',
@@ -132,7 +132,9 @@ describe('parseBuddyInfo on malformed lines', () => {
   });
 
   it('keeps but reports a zone whose order count differs from the others', () => {
-    const text = ['Node 0, zone DMA 1 2 3', 'Node 0, zone DMA32 1 2', 'Node 0, zone Normal 4 5 6'].join('\n');
+    const text = ['Node 0, zone DMA 1 2 3', 'Node 0, zone DMA32 1 2', 'Node 0, zone Normal 4 5 6', ''].join(
+      '\n',
+    );
     const { value, problems } = parseBuddyInfo(text);
     expect(value.zones.map((z) => z.freeBlocksByOrder)).toEqual([
       [1, 2, 3],
@@ -142,6 +144,38 @@ describe('parseBuddyInfo on malformed lines', () => {
     expect(problems).toEqual([
       { file: 'buddyinfo', line: 2, message: 'node 0 zone DMA32 has 2 orders, other zones have 3' },
     ]);
+  });
+});
+
+describe('parseBuddyInfo: what no kernel prints', () => {
+  it('reports a file cut short mid-line', () => {
+    const { value, problems } = parseBuddyInfo('Node 0, zone DMA 1 2 3\nNode 0, zone Normal 4 5');
+    expect(value.zones).toHaveLength(2);
+    expect(problems).toContainEqual({
+      file: 'buddyinfo',
+      line: 2,
+      message: 'the file ends mid-line: it was cut short',
+    });
+  });
+
+  it('counts a zone listed twice once, and says so', () => {
+    const { value, problems } = parseBuddyInfo('Node 0, zone Normal 4 5 6\nNode 0, zone Normal 7 8 9\n');
+    expect(value.zones.map((z) => z.freeBlocksByOrder)).toEqual([[4, 5, 6]]);
+    expect(problems).toEqual([
+      {
+        file: 'buddyinfo',
+        line: 2,
+        message: 'node 0 zone Normal appears twice (lines 1 and 2): the second is not counted',
+      },
+    ]);
+  });
+
+  it('refuses a count larger than any machine could have', () => {
+    const { value, problems } = parseBuddyInfo('Node 0, zone Normal 4 99999999999999999999999 6\n');
+    expect(value.zones).toEqual([]);
+    expect(problems[0]?.message).toMatch(
+      /^free count "99999999999999999999999" for node 0 zone Normal is more than any kernel can have/,
+    );
   });
 });
 
@@ -157,7 +191,7 @@ describe('parseBuddyInfo never throws', () => {
         expect(allNumbers(value).every(Number.isFinite)).toBe(true);
         expect(problemsPointInside(problems, text)).toBe(true);
       }),
-      { numRuns: 500 },
+      { numRuns: PROPERTY_RUNS },
     );
   });
 });

@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { parseMeminfo, parseVmstat } from '../../src/parse/counters.js';
-import { allNumbers, anyInput, fixture, problemsPointInside } from './helpers.js';
+import { allNumbers, anyInput, fixture, problemsPointInside, PROPERTY_RUNS } from './helpers.js';
 
 const VMSTAT_SAMPLES: [string, number][] = [
   ['samples/vmstat-4.x-early-node-exporter-fixture.txt', 120],
@@ -103,7 +103,7 @@ describe('counter parsers never throw', () => {
           expect(problemsPointInside(problems, text)).toBe(true);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: PROPERTY_RUNS },
     );
   });
 });

@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import type { Problem } from '../../src/parse/types.js';
 
+/** Generated inputs per never-throw property: enough to reach the odd corners, run in every CI. */
+export const PROPERTY_RUNS = 10_000;
+
 /** A captured file by its path under fixtures/: a machine's tree (`ubuntu-3.2/proc/zoneinfo`) or `samples/…`. */
 export function fixture(path: string): string {
   return readFileSync(new URL(`../../fixtures/${path}`, import.meta.url), 'utf8');
@@ -43,6 +46,11 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
         'tunables',
         'slabdata',
         '99999999999999999999',
+        '1e400',
+        '1073741824',
+        '0x10',
+        '\u001b]0;title\u0007',
+        '\u009b2J',
         'NaN',
         '__proto__',
       ),

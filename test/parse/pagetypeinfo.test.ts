@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { parsePageTypeInfo } from '../../src/parse/pagetypeinfo.js';
 import { parseBuddyInfo } from '../../src/parse/buddyinfo.js';
 import type { PageTypeInfo } from '../../src/parse/types.js';
-import { allNumbers, anyInput, fixture, problemsPointInside } from './helpers.js';
+import { allNumbers, anyInput, fixture, problemsPointInside, PROPERTY_RUNS } from './helpers.js';
 
 const SAMPLES = [
   'samples/pagetypeinfo-4.4plus-x86-1node-highatomic-isolate-jc-fixture.txt',
@@ -358,7 +358,7 @@ describe('parsePageTypeInfo never throws', () => {
         expect(allNumbers(value).every(Number.isFinite)).toBe(true);
         expect(problemsPointInside(problems, text)).toBe(true);
       }),
-      { numRuns: 500 },
+      { numRuns: PROPERTY_RUNS },
     );
   });
 });

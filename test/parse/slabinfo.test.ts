@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { parseSlabInfo } from '../../src/parse/slabinfo.js';
-import { allNumbers, anyInput, fixture, problemsPointInside } from './helpers.js';
+import { allNumbers, anyInput, fixture, problemsPointInside, PROPERTY_RUNS } from './helpers.js';
 
 const SLAB = 'arm32-2.6.16-slab/proc/slabinfo';
 const SLUB_SAMPLES: [string, number][] = [
@@ -253,7 +253,7 @@ describe('parseSlabInfo never throws', () => {
         expect(allNumbers(value).every(Number.isFinite)).toBe(true);
         expect(problemsPointInside(problems, text)).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: PROPERTY_RUNS },
     );
   });
 });

@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { parseZoneInfo } from '../../src/parse/zoneinfo.js';
 import type { ZoneInfo } from '../../src/parse/types.js';
-import { allNumbers, anyInput, fixture, problemsPointInside } from './helpers.js';
+import { allNumbers, anyInput, fixture, problemsPointInside, PROPERTY_RUNS } from './helpers.js';
 
 const SAMPLES = [
   'arm32-2.6.16-slab/proc/zoneinfo',
@@ -330,7 +330,7 @@ describe('parseZoneInfo never throws', () => {
         expect(allNumbers(value).every(Number.isFinite)).toBe(true);
         expect(problemsPointInside(problems, text)).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: PROPERTY_RUNS },
     );
   });
 });

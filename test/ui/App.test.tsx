@@ -158,6 +158,33 @@ describe('App on an 80x24 terminal', () => {
   });
 });
 
+describe('App on a machine with many NUMA nodes', () => {
+  it('scrolls 64 nodes of zones with PgDn/PgUp and says which lines are shown', async () => {
+    const buddyinfo = Array.from(
+      { length: 64 },
+      (_, node) => `Node ${node}, zone   Normal ${Array.from({ length: 11 }, () => node + 1).join(' ')}\n`,
+    ).join('');
+    const base = fixtureFrame('live-6.18');
+    const frame = {
+      ...base,
+      files: { ...base.files, buddyinfo: { ok: true as const, text: buddyinfo, readMs: 0.1, readAtMs: 0 } },
+    };
+    const { rendered } = await start({}, frame);
+    const first = await waitForFrame(rendered, (f) => /lines 1-\d+ of 65, PgUp\/PgDn scroll/.test(f));
+    expect(first).toMatch(/^0 Normal /m);
+    await press(rendered, KEYS.pageDown);
+    const next = await waitForFrame(rendered, (f) => /lines 11-\d+ of 65/.test(f));
+    expect(next).not.toMatch(/^0 Normal /m);
+    expect(next).toMatch(/^10 Normal /m);
+    for (let i = 0; i < 20; i++) await press(rendered, KEYS.pageDown);
+    // The last page ends with node 63 and the rates line (64 zone rows and rates: the bars give way).
+    const last = await waitForFrame(rendered, (f) => / of 65, PgUp/.test(f) && /^63 Normal /m.test(f));
+    expect(last).toMatch(/lines \d+-65 of 65/);
+    await press(rendered, KEYS.pageUp);
+    await waitForFrame(rendered, (f) => !/^63 Normal /m.test(f));
+  });
+});
+
 describe('failure list navigation', () => {
   const report = (i: number) =>
     `<4>[ ${100 + i}.000000] proc${i}: page allocation failure: order:${i % 4}, mode:0xcc0(GFP_KERNEL)`;
