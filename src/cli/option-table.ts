@@ -443,7 +443,7 @@ export const OPTIONS: readonly OptionDef[] = [
     long: '--selector',
     value: 'SEL',
     kind: 'word',
-    help: 'a {label="value",…} selector every query adds, e.g. {job="fragtop"}',
+    help: 'a {label="value",...} selector every query adds, e.g. {job="fragtop"}',
     defaults: { fleet: 'none' },
     commands: ['fleet'],
     set: (o, v) => ((o.selector = v), null),
@@ -562,7 +562,8 @@ export const COMMAND_INFO: Record<Command, CommandInfo> = {
       "Every host's fragtop metrics (or node_exporter buddyinfo alone) through Prometheus, one row per host, riskiest first: the verdict for order N, servable blocks, fragmentation index, free memory, failures, stalls, scrape age; Enter opens a host's zones.",
     examples: [
       'fragtop fleet --prometheus http://prometheus:9090 --order 6',
-      'fragtop fleet --prometheus http://prometheus:9090 --selector \'{job="fragtop"}\' --once --json',
+      'fragtop fleet --prometheus http://p:9090 --selector \'{job="fragtop"}\' --once',
+      'fragtop fleet --prometheus http://prom:9090 --order 6 --once --json',
     ],
     exitCodes: [[0, 'quit with q, or printed'], [1, 'Prometheus cannot be reached (--once)'], USAGE_ERROR],
   },

@@ -18,7 +18,8 @@ import { selectRows, type FleetStore, type FleetStoreState } from '../store/flee
 import { findFleetBinding, fleetHelpLines } from './fleet-keymap.js';
 import { keyName } from './Hotkeys.js';
 import { SectionTitle } from './SectionTitle.js';
-import { DisplayProvider } from './StoreContext.js';
+import { createFragtopStore } from '../store/create-store.js';
+import { DisplayProvider, FragtopProvider } from './StoreContext.js';
 import { TextPage } from './TextPage.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { ZonesPanel } from './ZonesPanel.js';
@@ -37,7 +38,11 @@ function FleetKeysListener({ store, quit }: { store: FleetStore; quit: () => voi
     (input, key) => {
       const name = keyName(input, key);
       // Keys typed quickly arrive in one read: take them one by one, so `/low` opens the prompt and fills it.
-      const names = name.length > 1 && input === name && !key.ctrl && !key.meta ? [...name] : [name];
+      const names = (name.length > 1 && input === name && !key.ctrl && !key.meta ? [...name] : [name]).map(
+        // Enter or backspace inside a burst of typed keys arrive as characters.
+        (each) =>
+          each === '\r' || each === '\n' ? 'return' : each === '\x7f' || each === '\b' ? 'backspace' : each,
+      );
       for (const each of names) {
         const { prompt, view, actions } = store.getState();
         if (prompt === null) {
@@ -48,7 +53,8 @@ function FleetKeysListener({ store, quit }: { store: FleetStore; quit: () => voi
         else if (each === 'escape') actions.setPrompt(null);
         else if (each === 'return') actions.applyFilter(prompt.trim());
         else if (each === 'backspace') actions.setPrompt(prompt.slice(0, -1));
-        else if (each.length === 1 && !key.ctrl && !key.meta)
+        // Printable characters only: a control character would move the cursor on the screen.
+        else if (each.length === 1 && each >= ' ' && each !== '\x7f' && !key.ctrl && !key.meta)
           actions.setPrompt((prompt + each).slice(0, 100));
       }
     },
@@ -100,8 +106,10 @@ function FleetTable(props: { store: FleetStore; width: number; lines: number; co
   );
 }
 
-function FleetHost(props: { store: FleetStore; width: number; lines: number }) {
-  const { store, width, lines } = props;
+function FleetHost(props: { store: FleetStore; width: number; lines: number; color: boolean }) {
+  const { store, width, lines, color } = props;
+  // The zones panel belongs to the monitor and keeps its scroll in a monitor store: give it a private one.
+  const panelStore = useMemo(() => createFragtopStore(), []);
   const host = useFleet(store, (s) => s.openHost);
   const record = useFleet(store, (s) => (host ? s.fleet.hosts[host] : undefined));
   const order = useFleet(store, (s) => s.order);
@@ -125,18 +133,20 @@ function FleetHost(props: { store: FleetStore; width: number; lines: number }) {
           {note}
         </Text>
       ))}
-      <ZonesPanel
-        snapshot={snapshot}
-        trends={{}}
-        rates={{ compact_stall: row.stallsPerSecond }}
-        targetOrder={order}
-        width={width}
-        layout={zoneColumns(snapshot.orderCount, width)}
-        showBars
-        showTypes={false}
-        scroll={0}
-        maxLines={Math.max(3, lines - 2 - row.notes.length)}
-      />
+      <FragtopProvider store={panelStore} display={{ color }}>
+        <ZonesPanel
+          snapshot={snapshot}
+          trends={{}}
+          rates={{ compact_stall: row.stallsPerSecond }}
+          targetOrder={order}
+          width={width}
+          layout={zoneColumns(snapshot.orderCount, width)}
+          showBars
+          showTypes={false}
+          scroll={0}
+          maxLines={Math.max(3, lines - 2 - row.notes.length)}
+        />
+      </FragtopProvider>
     </Box>
   );
 }
@@ -203,7 +213,7 @@ export function FleetApp({ store, quit, color }: { store: FleetStore; quit: () =
             scroll={helpScroll}
           />
         ) : view === 'host' ? (
-          <FleetHost store={store} width={width} lines={bodyLines} />
+          <FleetHost store={store} width={width} lines={bodyLines} color={color} />
         ) : (
           <FleetTable store={store} width={width} lines={bodyLines} color={color} />
         )}
