@@ -109,7 +109,7 @@ describe.skipIf(!CAN_RUN)(`fleet over a real Prometheus${why}`, () => {
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([...children.map((c) => c.stop()), prometheus?.stop()]);
+    await Promise.all([...children.map((c) => c.stop()), prometheus?.remove()]);
   });
 
   it('ranks the hosts by risk and agrees with fragtop snapshot --json on each fixture', () => {

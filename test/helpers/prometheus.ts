@@ -1,6 +1,6 @@
 // Starts real Prometheus, node_exporter and `fragtop metrics` processes on loopback for the fleet tests.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +122,11 @@ export class PrometheusServer {
   }
   async stop(): Promise<void> {
     await this.child?.stop();
+  }
+  /** Stops it and removes its configuration and data. */
+  async remove(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
   }
   /** Instant query, the values by `instance`. */
   async values(expr: string): Promise<Record<string, number>> {
