@@ -1,8 +1,8 @@
 // Bundles the CLI (and the bench) into ESM files under dist/; `--release` builds only what the package ships.
 import { readFileSync, rmSync } from 'node:fs';
-import { build } from 'esbuild';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 // The published package and the executables carry only the CLI: no bench, no source maps.
@@ -64,7 +64,6 @@ await build({
   target: 'node20',
   logLevel: 'warning',
 });
-// --outdir may be absolute (build-exe passes one): resolve it from the working directory, not from this file.
 const { writeDocs } = await import(pathToFileURL(resolve(docsEntry)).href);
 writeDocs(outdir, version);
 rmSync(docsEntry);

@@ -5,8 +5,10 @@ import { runScreenSession } from './screen-session.js';
 import { colorWanted } from './terminal.js';
 
 export function runFleetSession(options: { store: FleetStore; onStop: () => void }): Promise<number> {
+  const color = colorWanted(process.env);
   return runScreenSession({
     onStop: options.onStop,
-    screen: (quit) => <FleetApp store={options.store} quit={quit} color={colorWanted(process.env)} />,
+    display: { color, ascii: false },
+    screen: (quit) => <FleetApp store={options.store} quit={quit} color={color} />,
   });
 }

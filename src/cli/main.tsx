@@ -1,6 +1,7 @@
 // Entry point: parse the command line, run the chosen mode, and turn user mistakes into one line and exit 2.
 import { existsSync, statSync } from 'node:fs';
 import { helpText } from './help-text.js';
+import { outputStyle } from './output-style.js';
 import { parseArgs, type Options } from './parse-args.js';
 
 declare const FRAGTOP_VERSION: string;
@@ -39,7 +40,16 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`fragtop: ${rootError}\n`);
     return 2;
   }
-  if (options.kmsg === '-' && (command === 'live' || command === 'replay' || command === 'demo')) {
+  const style = outputStyle(process.env, options, {
+    stdin: Boolean(process.stdin.isTTY),
+    stdout: Boolean(process.stdout.isTTY),
+  });
+  const display = { color: style.color, ascii: style.ascii };
+  // fragtop honours NO_COLOR itself (no colour, but underline and bold still tell pass from fail); left in the
+  // environment, the terminal library would drop every attribute, not only colour.
+  delete process.env['NO_COLOR'];
+  const screen = (command === 'live' && !style.batch) || command === 'replay' || command === 'demo';
+  if (options.kmsg === '-' && screen) {
     // The screen reads its keys from stdin: it cannot also be the kernel log.
     process.stderr.write(
       'fragtop: --kmsg - reads stdin, which the screen needs for keys; give a file, or use fragtop snapshot\n',
@@ -50,14 +60,26 @@ async function main(argv: string[]): Promise<number> {
   // Each mode loads only what it needs: snapshot, record and guard start without Ink and React.
   switch (command) {
     case 'live':
-      return (await import('./run-live.js')).runLive(options);
+      if (style.batch) {
+        // Said on stderr so the frames on stdout stay clean, and only to a person at a terminal.
+        if (style.batchBecause && process.stderr.isTTY && options.frames === null)
+          process.stderr.write(`fragtop: ${style.batchBecause}: printing frames like top -b (-n N stops)\n`);
+        return (await import('./run-batch.js')).runBatch(options, io, style.ascii);
+      }
+      if (options.json) {
+        process.stderr.write(
+          'fragtop: --json is for batch output: fragtop -b --json, or fragtop snapshot --json\n',
+        );
+        return 2;
+      }
+      return (await import('./run-live.js')).runLive(options, display);
     case 'snapshot':
-      return (await import('./run-snapshot.js')).runSnapshot(options, process.stdout);
+      return (await import('./run-snapshot.js')).runSnapshot(options, process.stdout, style.ascii);
     case 'replay':
-      return (await import('./run-replay.js')).runReplay(options, file ?? '', 'replay');
+      return (await import('./run-replay.js')).runReplay(options, file ?? '', 'replay', display);
     case 'demo': {
       const { demoRecordingPath, runReplay } = await import('./run-replay.js');
-      return runReplay(options, demoRecordingPath(), 'demo');
+      return runReplay(options, demoRecordingPath(), 'demo', display);
     }
     case 'check':
       return (await import('./run-check.js')).runCheck(options, process.stdout);

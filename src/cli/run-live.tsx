@@ -9,7 +9,10 @@ import { createLiveRecorder } from '../controllers/live-recorder.js';
 import { createRemediationController } from '../controllers/remediation-controller.js';
 import { hasTerminal, NO_TERMINAL_MESSAGE } from './terminal.js';
 
-export async function runLive(options: Options): Promise<number> {
+export async function runLive(
+  options: Options,
+  display: { color: boolean; ascii: boolean },
+): Promise<number> {
   if (!hasTerminal()) {
     process.stderr.write(`${NO_TERMINAL_MESSAGE}\n`);
     return 1;
@@ -20,6 +23,7 @@ export async function runLive(options: Options): Promise<number> {
     intervalMs: options.intervalMs,
     readOnly: options.readOnly,
     order: options.order,
+    slabSort: options.slabSort,
   });
   const source = new ProcSource({
     procRoot: options.procRoot,
@@ -54,6 +58,8 @@ export async function runLive(options: Options): Promise<number> {
   const { runScreenSession } = await screen;
   return runScreenSession({
     store,
+    display,
+    frameLimit: options.frames,
     controllers: { remediation, recorder },
     onStop: async () => {
       // A compaction or drop already written is measured and audited before the process ends.

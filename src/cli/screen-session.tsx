@@ -5,7 +5,7 @@ import { controllersWith, type Controllers } from '../controllers/controllers.js
 import type { FragtopStore } from '../store/create-store.js';
 import { App } from '../ui/App.js';
 import { FragtopProvider } from '../ui/StoreContext.js';
-import { colorWanted, enterAlternateScreen } from './terminal.js';
+import { asciiOnly, enterAlternateScreen } from './terminal.js';
 
 export interface ScreenSessionOptions {
   store?: FragtopStore;
@@ -13,6 +13,10 @@ export interface ScreenSessionOptions {
   screen?: (quit: () => void) => ReactElement;
   /** The screen's controllers; quit is the session's own. */
   controllers?: Partial<Omit<Controllers, 'quit'>>;
+  /** Colour, and ASCII instead of UTF-8 glyphs. */
+  display: { color: boolean; ascii: boolean };
+  /** Quit after this many frames (-n); null for no limit. */
+  frameLimit?: number | null;
   /** Stops sampling or playing; called once, before the terminal is restored. */
   onStop: () => void | Promise<void>;
 }
@@ -23,6 +27,7 @@ const EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGIN
 /** Shows the screen until the user quits or a signal arrives; resolves with the exit code. */
 export async function runScreenSession(options: ScreenSessionOptions): Promise<number> {
   const { stdout, stderr } = process;
+  const undoAscii = options.display.ascii ? asciiOnly(stdout) : () => {};
   const terminal = enterAlternateScreen(stdout);
   let exitCode = 0;
   let finished = false;
@@ -36,6 +41,7 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
     stopping = options.onStop();
     handle.ink?.unmount();
     terminal.restore();
+    undoAscii();
     if (message) stderr.write(`${message}\n`);
   };
   const onSignal = (signal: NodeJS.Signals) => finish(EXIT_CODES[signal] ?? 1);
@@ -50,15 +56,25 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
 
+  // -n N: quit once the Nth frame has been drawn (Ink draws at most every 33 ms).
+  const limit = options.frameLimit ?? null;
+  const store = options.store;
+  const unsubscribe =
+    limit === null || !store
+      ? () => {}
+      : store.subscribe((state) => {
+          if (state.sample.ticks >= limit) setTimeout(() => finish(0), 100);
+        });
+
   const quit = () => finish(0);
   handle.ink = render(
     options.screen ? (
       options.screen(quit)
     ) : (
       <FragtopProvider
-        store={options.store!}
+        store={store!}
         controllers={controllersWith({ ...options.controllers, quit })}
-        display={{ color: colorWanted(process.env) }}
+        display={{ color: options.display.color }}
       >
         <App />
       </FragtopProvider>
@@ -72,6 +88,7 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
     finish(1, `fragtop: ${(error as Error).message}`);
   }
   finish(exitCode);
+  unsubscribe();
   // A recording being written is closed before the process exits.
   await stopping;
   process.off('SIGTERM', onSignal);

@@ -1,4 +1,5 @@
 // Terminal setup and teardown: alternate screen in, and always back out on quit, signals and crashes.
+import { toAscii } from '../render/ascii.js';
 
 const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h\u001b[H';
 const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l';
@@ -30,6 +31,24 @@ export function enterAlternateScreen(stdout: NodeJS.WriteStream): TerminalSessio
 
 export const NO_TERMINAL_MESSAGE =
   'fragtop: the live screen needs a terminal on stdin and stdout; use "fragtop snapshot" (or "fragtop snapshot --json") for one frame';
+
+/**
+ * Makes everything written to `stream` ASCII (one character for one, so the screen keeps its columns) for
+ * terminals without UTF-8; returns the function that undoes it.
+ */
+export function asciiOnly(stream: NodeJS.WriteStream): () => void {
+  const write = stream.write;
+  stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+    return (write as (...args: unknown[]) => boolean).call(
+      this,
+      typeof chunk === 'string' ? toAscii(chunk) : chunk,
+      ...rest,
+    );
+  } as typeof stream.write;
+  return () => {
+    stream.write = write;
+  };
+}
 
 export function colorWanted(env: NodeJS.ProcessEnv): boolean {
   return env['NO_COLOR'] === undefined || env['NO_COLOR'] === '';

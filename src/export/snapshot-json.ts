@@ -1,5 +1,6 @@
 // The JSON snapshot of DESIGN.md (schema 1). Field names are a contract: add fields, never rename or drop one.
-import type { Snapshot } from '../analyze/snapshot-types.js';
+import type { SlabRow, Snapshot } from '../analyze/snapshot-types.js';
+import { sortSlabs, type SlabSortKey } from '../store/slab-sort.js';
 import type { Diagnosis } from '../analyze/diagnosis.js';
 import type { AllocFailure } from '../analyze/enrich-failure.js';
 import { adviceTexts, reasonText } from '../render/diagnosis-text.js';
@@ -12,6 +13,15 @@ export interface SnapshotJsonInput {
   diagnosis: Diagnosis | null;
   rates: Record<string, number | null>;
   extraProblems?: { source: string; message: string }[];
+  /** The slab order asked for (-s); by size otherwise. */
+  slabSort?: SlabSortKey;
+}
+
+/** The slab rows in the order asked for. */
+export function sortedSlabs(input: SnapshotJsonInput): SlabRow[] {
+  return input.slabSort && input.slabSort !== 'size'
+    ? sortSlabs(input.snapshot.slabs, input.slabSort)
+    : input.snapshot.slabs;
 }
 
 export function snapshotJson(input: SnapshotJsonInput): Record<string, unknown> {
@@ -49,7 +59,7 @@ export function snapshotJson(input: SnapshotJsonInput): Record<string, unknown> 
       cmaFreePages: zone.cmaFreePages,
     })),
     slabAllocator: snapshot.slabAllocator,
-    slabs: snapshot.slabs.map((slab) => ({
+    slabs: sortedSlabs(input).map((slab) => ({
       name: slab.name,
       activeObjs: slab.activeObjs,
       numObjs: slab.numObjs,

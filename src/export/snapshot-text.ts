@@ -3,7 +3,8 @@ import { bannerLines, headerText } from '../render/screen-text.js';
 import { failureExplanation, failureSummary } from '../render/failure-text.js';
 import { slabHeader, slabLine } from '../render/slab-layout.js';
 import { countCells, tailCells, zoneColumns, zoneHeader, zoneLabel } from '../render/zones-layout.js';
-import type { SnapshotJsonInput } from './snapshot-json.js';
+import { SLAB_SORTS } from '../store/slab-sort.js';
+import { sortedSlabs, type SnapshotJsonInput } from './snapshot-json.js';
 
 const TEXT_WIDTH = 100;
 const TOP_SLABS = 15;
@@ -30,11 +31,12 @@ export function snapshotText(input: SnapshotJsonInput): string {
           tailCells(zone, targetOrder, snapshot.pageSizeBytes, layout),
       );
   }
-  lines.push('', `Slab caches (top ${TOP_SLABS} by size of ${snapshot.slabs.length})`);
+  const sort = SLAB_SORTS.find((s) => s.key === (input.slabSort ?? 'size'))!;
+  lines.push('', `Slab caches (top ${TOP_SLABS} by ${sort.label} of ${snapshot.slabs.length})`);
   if (snapshot.unavailable.slabinfo) lines.push(`  ${snapshot.unavailable.slabinfo}`);
   else {
     lines.push(slabHeader(TEXT_WIDTH));
-    for (const slab of snapshot.slabs.slice(0, TOP_SLABS)) lines.push(slabLine(slab, TEXT_WIDTH));
+    for (const slab of sortedSlabs(input).slice(0, TOP_SLABS)) lines.push(slabLine(slab, TEXT_WIDTH));
   }
   lines.push(
     '',

@@ -134,6 +134,8 @@ export interface StoreOptions {
   intervalMs?: number;
   readOnly?: boolean;
   order?: number | null;
+  /** The slab order to start with (-s). */
+  slabSort?: SlabSortKey | null;
 }
 
 export type FragtopStore = StoreApi<FragtopState>;
@@ -280,7 +282,7 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
       view: {
         view: 'main',
         orderOverride: options.order ?? null,
-        slabSort: 'size',
+        slabSort: options.slabSort ?? 'size',
         showTypes: false,
         selectedFailure: 0,
         pageScroll: 0,

@@ -22,12 +22,13 @@ import { HelpScreen } from './HelpScreen.js';
 import { Hotkeys } from './Hotkeys.js';
 import { ReplayBar } from './ReplayBar.js';
 import { SlabPanel } from './SlabPanel.js';
-import { useFragtop } from './StoreContext.js';
+import { useDisplay, useFragtop } from './StoreContext.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { ZonesPanel } from './ZonesPanel.js';
 
 export function App() {
   const { columns, rows } = useTerminalSize();
+  const { color } = useDisplay();
   const snapshot = useFragtop(selectDisplayed);
   const { mode, readOnly } = useFragtop((s) => s.session);
   const { view, showTypes, slabSort, selectedFailure, pageScroll } = useFragtop((s) => s.view);
@@ -124,7 +125,7 @@ export function App() {
       <Hotkeys />
       <Header width={width} />
       {notes ? (
-        <Text wrap="truncate" color="yellow">
+        <Text wrap="truncate" color={color ? 'yellow' : undefined}>
           {notes}
         </Text>
       ) : null}
