@@ -33,7 +33,8 @@ function parseFile<T>(
   return parsed.value;
 }
 
-function zoneFromBuddy(
+/** One zone's summary from its buddyinfo row, with what zoneinfo and pagetypeinfo add when present. */
+export function zoneFromBuddy(
   buddy: BuddyZone,
   zoneinfo: ZoneInfo | null,
   pageTypes: PageTypeInfo | null,

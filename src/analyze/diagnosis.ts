@@ -47,8 +47,18 @@ export interface DiagnoseInput {
   extfragThreshold?: number;
   /** Advice about what is eating large blocks, when the caller knows (e.g. from the failure reports). */
   culpritAdvice?: string;
+  /**
+   * The watermark check's per-order answers as an exporter computed them on the host (the fleet sees hosts only
+   * through their metrics); used for zones zoneinfo does not cover here.
+   */
+  exportedChecks?: readonly ExportedCheck[];
   /** What is wrong with buddyinfo when it is not what a kernel prints (cut short, a duplicated zone): no verdict then. */
   buddyDamage?: string;
+}
+
+/** `canAllocate[o]`: did order o pass the zone's min watermark on the host; undefined where not exported. */
+export interface ExportedCheck extends ZoneKey {
+  canAllocate: readonly (boolean | undefined)[];
 }
 
 export type Verdict = 'ok' | 'fragmentation' | 'low-memory' | 'unknown';
@@ -177,9 +187,14 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     const base = watermarkInputFor(buddy, input);
     let ok: boolean | null = null;
     let belowMin: boolean | null = null;
+    const exported = base ? undefined : input.exportedChecks?.find((z) => sameZone(z, buddy));
     if (base) {
       ok = canAllocate({ ...base, order });
       belowMin = !canAllocate({ ...base, order: 0 });
+    } else if (exported?.canAllocate[order] !== undefined) {
+      ok = exported.canAllocate[order];
+      const orderZero = exported.canAllocate[0];
+      belowMin = orderZero === undefined ? null : !orderZero;
     } else if (info.freeBlocksSuitable === 0) {
       // Neither version of the check passes without a free block of order ≥ N.
       ok = false;

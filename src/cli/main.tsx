@@ -36,7 +36,8 @@ async function main(argv: string[]): Promise<number> {
       break;
   }
   const { command, options, file } = parsed;
-  const usesRoots = command !== 'replay' && command !== 'demo' && options.replay === null;
+  const usesRoots =
+    command !== 'replay' && command !== 'demo' && command !== 'fleet' && options.replay === null;
   const rootError = usesRoots ? checkRoots(options) : null;
   if (rootError) {
     process.stderr.write(`fragtop: ${rootError}\n`);
@@ -93,6 +94,8 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'record':
       return (await import('./run-record.js')).runRecord(options, io);
+    case 'fleet':
+      return (await import('./run-fleet.js')).runFleet(options, io);
     case 'guard': {
       const { runGuard, GUARD_DEFAULT_INTERVAL_MS } = await import('./run-guard.js');
       return runGuard(

@@ -13,6 +13,7 @@ export const COMMANDS = [
   'demo',
   'map',
   'events',
+  'fleet',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -54,6 +55,11 @@ export interface Options extends CommonOptions {
   ascii: boolean;
   /** snapshot --map: also read the pageblock map (/proc/kpageflags). */
   map: boolean;
+  /** fleet: the Prometheus base URL, a `{…}` selector, the label naming a host, one table and exit. */
+  prometheus: string | null;
+  selector: string;
+  hostLabel: string;
+  once: boolean;
 }
 
 export function defaultOptions(): Options {
@@ -84,6 +90,10 @@ export function defaultOptions(): Options {
     noColor: false,
     ascii: false,
     map: false,
+    prometheus: null,
+    selector: '',
+    hostLabel: 'instance',
+    once: false,
   };
 }
 
@@ -109,7 +119,8 @@ export interface OptionDef {
   set(options: Options, value: string): string | null;
 }
 
-const ALL: readonly Command[] = COMMANDS;
+/** Every command that reads a machine or a recording; the fleet reads Prometheus and takes only its own. */
+const ALL: readonly Command[] = COMMANDS.filter((command) => command !== 'fleet');
 const SCREENS: readonly Command[] = ['live', 'replay', 'demo'];
 /** Modes that read this machine's (or --proc-root's) files. */
 const READERS: readonly Command[] = ['live', 'record', 'snapshot', 'check', 'guard', 'metrics'];
@@ -206,8 +217,8 @@ export const OPTIONS: readonly OptionDef[] = [
     value: 'D',
     kind: 'duration',
     help: 'refresh period, 100ms to 1d: 500ms, 2s, 1m; -d takes seconds like top (-d 0.5)',
-    defaults: { all: '1s', guard: '5s', snapshot: 'one sample; with D, two samples D apart' },
-    commands: ALL,
+    defaults: { all: '1s', guard: '5s', snapshot: 'one sample; with D, two samples D apart', fleet: '15s' },
+    commands: [...ALL, 'fleet'],
     set: (o, v) => {
       const ms = duration('--interval', PERIOD)(v);
       if (typeof ms === 'string') return ms;
@@ -221,8 +232,13 @@ export const OPTIONS: readonly OptionDef[] = [
     value: 'N',
     kind: 'number',
     help: 'the allocation order to watch',
-    defaults: { all: 'highest order of a recent failure, else 3', check: 'required', guard: 'required' },
-    commands: ALL,
+    defaults: {
+      all: 'highest order of a recent failure, else 3',
+      check: 'required',
+      guard: 'required',
+      fleet: '3',
+    },
+    commands: [...ALL, 'fleet'],
     set: (o, v) => {
       const n = integer('--order', 0, 20)(v);
       if (typeof n === 'string') return n;
@@ -313,7 +329,7 @@ export const OPTIONS: readonly OptionDef[] = [
   {
     long: '--json',
     help: 'JSON instead of text (schema 1, docs/snapshot.schema.json); with -b, one object per line',
-    commands: ['snapshot', 'live', 'map', 'events'],
+    commands: ['snapshot', 'live', 'map', 'events', 'fleet'],
     set: (o) => ((o.json = true), null),
   },
   {
@@ -443,6 +459,39 @@ export const OPTIONS: readonly OptionDef[] = [
     commands: ['metrics'],
     set: (o, v) => text('--textfile', v) ?? ((o.textfile = v), null),
   },
+  {
+    long: '--prometheus',
+    value: 'URL',
+    kind: 'word',
+    help: "Prometheus' base URL, e.g. http://prometheus:9090",
+    defaults: { fleet: 'required' },
+    commands: ['fleet'],
+    set: (o, v) => text('--prometheus', v) ?? ((o.prometheus = v), null),
+  },
+  {
+    long: '--selector',
+    value: 'SEL',
+    kind: 'word',
+    help: 'a {label="value",...} selector every query adds, e.g. {job="fragtop"}',
+    defaults: { fleet: 'none' },
+    commands: ['fleet'],
+    set: (o, v) => ((o.selector = v), null),
+  },
+  {
+    long: '--host-label',
+    value: 'LABEL',
+    kind: 'word',
+    help: 'the label that names a host (a trailing :port is dropped)',
+    defaults: { fleet: 'instance' },
+    commands: ['fleet'],
+    set: (o, v) => text('--host-label', v) ?? ((o.hostLabel = v), null),
+  },
+  {
+    long: '--once',
+    help: 'print the table once and exit (with --json: as JSON)',
+    commands: ['fleet'],
+    set: (o) => ((o.once = true), null),
+  },
 ];
 
 /** Flags every command answers before anything else. */
@@ -553,6 +602,17 @@ export const COMMAND_INFO: Record<Command, CommandInfo> = {
     summary: 'Replays a bundled Kubernetes order-6 incident; needs no /proc.',
     examples: ['fragtop demo'],
     exitCodes: [[0, 'quit with q'], USAGE_ERROR],
+  },
+  fleet: {
+    usage: 'fleet --prometheus URL [--order N] [--selector SEL] [--once [--json]] [options]',
+    summary:
+      "Every host's fragtop metrics (or node_exporter buddyinfo alone) through Prometheus, one row per host, riskiest first: the verdict for order N, servable blocks, fragmentation index, free memory, failures, stalls, scrape age; Enter opens a host's zones.",
+    examples: [
+      'fragtop fleet --prometheus http://prometheus:9090 --order 6',
+      'fragtop fleet --prometheus http://p:9090 --selector \'{job="fragtop"}\' --once',
+      'fragtop fleet --prometheus http://prom:9090 --order 6 --once --json',
+    ],
+    exitCodes: [[0, 'quit with q, or printed'], [1, 'Prometheus cannot be reached (--once)'], USAGE_ERROR],
   },
 };
 

@@ -10,6 +10,8 @@ import {
   type OptionDef,
   type Options,
 } from './option-table.js';
+import { isLabelName, selectorMatchers } from '../analyze/fleet-queries.js';
+import { checkPrometheusUrl } from '../sources/prometheus-source.js';
 
 export { COMMANDS, defaultOptions, type Command, type CommonOptions, type Options } from './option-table.js';
 
@@ -105,7 +107,23 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     return { kind: 'error', message: 'fragtop guard needs --order N and --min-blocks K' };
   if (command === 'metrics' && !options.listen && !options.textfile)
     return { kind: 'error', message: 'fragtop metrics needs --listen ADDR or --textfile PATH' };
+  if (command === 'fleet') {
+    const error = fleetUsageError(options);
+    if (error) return { kind: 'error', message: error };
+  }
   if (options.at !== null && options.replay === null)
     return { kind: 'error', message: '--at needs --replay FILE' };
   return { kind: 'run', command, file: needsFile ? positional[0]! : null, options };
+}
+
+function fleetUsageError(options: Options): string | null {
+  if (options.prometheus === null) return 'fragtop fleet needs --prometheus URL';
+  const url = checkPrometheusUrl(options.prometheus);
+  if (url) return url;
+  if (selectorMatchers(options.selector) === null)
+    return `--selector expects a {label="value",…} selector, got "${options.selector.slice(0, 100)}"`;
+  if (!isLabelName(options.hostLabel))
+    return `--host-label expects a label name, got "${options.hostLabel.slice(0, 100)}"`;
+  if (options.json && !options.once) return '--json needs --once (the screen is not JSON)';
+  return null;
 }

@@ -1,5 +1,6 @@
 // `fragtop metrics --listen ADDR | --textfile PATH`: Prometheus exposition, refreshed every --interval.
 import { createServer, type Server } from 'node:http';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { prometheusText } from '../export/prometheus.js';
 import { ProcSource } from '../sources/proc-source.js';
 import { startSampler } from '../sources/sampler.js';
@@ -29,6 +30,8 @@ export function parseListenAddress(text: string): { host: string | undefined; po
   return { host: match[1] ?? (match[2] || undefined), port };
 }
 
+declare const FRAGTOP_VERSION: string;
+
 async function exposition(store: FragtopStore, kernelLog: () => KernelLogState): Promise<string | null> {
   const state = store.getState();
   const { latest, failureLog } = state.sample;
@@ -40,6 +43,7 @@ async function exposition(store: FragtopStore, kernelLog: () => KernelLogState):
     suppressedFailures: failureLog.suppressed,
     failuresDropped: failureLog.droppedFailures,
     kernelLogRead: kernelLog().state === 'not-requested' ? null : kernelLog().state === 'read',
+    version: typeof FRAGTOP_VERSION === 'string' ? FRAGTOP_VERSION : 'dev',
   });
 }
 
@@ -100,13 +104,20 @@ export async function runMetrics(options: Options, io: MetricsIo): Promise<numbe
   });
 
   if (listen) {
+    // The process metrics (CPU, memory, start time) describe the server a scrape reaches, so only --listen has them.
+    const processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+    // prom-client names these gauges with a counter's `_total` suffix; promtool rejects them.
+    for (const name of ['handles', 'requests', 'resources'])
+      processRegistry.removeSingleMetric(`nodejs_active_${name}_total`);
     server = createServer((request, response) => {
       if (request.url !== '/metrics' && request.url !== '/') {
         response.writeHead(404).end('fragtop serves /metrics\n');
         return;
       }
-      exposition(store, logState).then(
-        (text) => {
+      Promise.all([exposition(store, logState), processRegistry.metrics()]).then(
+        ([frame, processText]) => {
+          const text = frame === null ? null : frame + processText;
           if (text === null) response.writeHead(503).end('no frame read yet\n');
           else
             response.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }).end(text);

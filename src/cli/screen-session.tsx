@@ -1,5 +1,6 @@
 // Runs the Ink screen for a store: alternate screen in, and back out on q, Ctrl-C, SIGTERM, SIGHUP, SIGQUIT, a lost
 // terminal and crashes; Ctrl-Z and SIGTSTP hand the terminal back to the shell until SIGCONT, as top does.
+import type { ReactElement } from 'react';
 import { render, useInput, useStdout } from 'ink';
 import { useEffect } from 'react';
 import { controllersWith, type Controllers } from '../controllers/controllers.js';
@@ -9,7 +10,9 @@ import { FragtopProvider } from '../ui/StoreContext.js';
 import { asciiOnly, enterAlternateScreen } from './terminal.js';
 
 export interface ScreenSessionOptions {
-  store: FragtopStore;
+  store?: FragtopStore;
+  /** Another screen than the monitor's (the fleet), given the session's quit. */
+  screen?: (quit: () => void) => ReactElement;
   /** The screen's controllers; quit is the session's own. */
   controllers?: Partial<Omit<Controllers, 'quit'>>;
   /** Colour, and ASCII instead of UTF-8 glyphs. */
@@ -99,22 +102,31 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
 
   // -n N: quit once the Nth frame has been drawn (Ink draws at most every 33 ms).
   const limit = options.frameLimit ?? null;
+  const store = options.store;
   const unsubscribe =
-    limit === null
+    limit === null || !store
       ? () => {}
-      : options.store.subscribe((state) => {
+      : store.subscribe((state) => {
           if (state.sample.ticks >= limit) setTimeout(() => finish(0), 100);
         });
 
+  const quit = () => finish(0);
   handle.ink = render(
-    <FragtopProvider
-      store={options.store}
-      controllers={controllersWith({ ...options.controllers, quit: () => finish(0) })}
-      display={{ color: options.display.color }}
-    >
-      <SessionHooks onSuspendKey={suspend} onWriter={(write) => (handle.write = write)} />
-      <App />
-    </FragtopProvider>,
+    options.screen ? (
+      <>
+        <SessionHooks onSuspendKey={suspend} onWriter={(write) => (handle.write = write)} />
+        {options.screen(quit)}
+      </>
+    ) : (
+      <FragtopProvider
+        store={store!}
+        controllers={controllersWith({ ...options.controllers, quit })}
+        display={{ color: options.display.color }}
+      >
+        <SessionHooks onSuspendKey={suspend} onWriter={(write) => (handle.write = write)} />
+        <App />
+      </FragtopProvider>
+    ),
     // Incremental rendering left the first frame's top line on screen under Ink 6.8: full redraws are used.
     { exitOnCtrlC: false, patchConsole: false, maxFps: 30 },
   );

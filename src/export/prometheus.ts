@@ -1,6 +1,6 @@
 // Prometheus exposition of one snapshot: per-zone, per-order free blocks, indices and watermark verdicts,
 // the target-order verdict, the largest slab caches and the kernel's allocation failures.
-import { Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { Diagnosis } from '../analyze/diagnosis.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import type { AllocFailure } from '../analyze/enrich-failure.js';
@@ -18,41 +18,64 @@ export interface PrometheusInput {
   failuresDropped?: number;
   /** 1 read, 0 not read; absent when unknown. */
   kernelLogRead?: boolean | null;
+  /** fragtop's version, for fragtop_build_info. */
+  version?: string;
 }
+
+/**
+ * The NUMA node label is `numa_node`: Kubernetes service discovery adds its own `node` target label (the
+ * node's name), and the two must not clash.
+ */
+export const NUMA_LABEL = 'numa_node';
 
 export async function prometheusText(input: PrometheusInput): Promise<string> {
   const { snapshot, diagnosis } = input;
   const registry = new Registry();
   const gauge = (name: string, help: string, labelNames: string[] = []) =>
     new Gauge({ name: `fragtop_${name}`, help, labelNames, registers: [registry] });
+  const counter = (name: string, help: string, labelNames: string[] = []) =>
+    new Counter({ name: `fragtop_${name}_total`, help, labelNames, registers: [registry] });
+
+  gauge('build_info', 'Always 1; the label says which fragtop serves these series.', ['version']).set(
+    { version: input.version ?? 'dev' },
+    1,
+  );
+  gauge('last_sample_timestamp_seconds', 'When the frame these series come from was read (Unix time).').set(
+    snapshot.timeMs / 1000,
+  );
+  gauge('page_size_bytes', 'The page size: one order-0 block.').set(snapshot.pageSizeBytes);
 
   const freeBlocks = gauge('zone_free_blocks', 'Free blocks of each order (buddyinfo).', [
-    'node',
+    NUMA_LABEL,
     'zone',
     'order',
   ]);
   const freePages = gauge('zone_free_pages', 'Free pages, the sum of free blocks times 2^order.', [
-    'node',
+    NUMA_LABEL,
     'zone',
   ]);
   const unusable = gauge('zone_unusable_index', "The kernel's unusable free space index / 1000.", [
-    'node',
+    NUMA_LABEL,
     'zone',
     'order',
   ]);
   const extfrag = gauge(
     'zone_fragmentation_index',
     "The kernel's fragmentation index / 1000; -1 when a block is free.",
-    ['node', 'zone', 'order'],
+    [NUMA_LABEL, 'zone', 'order'],
   );
   const canAllocate = gauge(
     'zone_can_allocate',
     '1 when an order-N request passes the zone min watermark now, without reclaim or compaction.',
-    ['node', 'zone', 'order'],
+    [NUMA_LABEL, 'zone', 'order'],
   );
-  const watermark = gauge('zone_watermark_pages', 'Zone watermarks (zoneinfo).', ['node', 'zone', 'mark']);
+  const watermark = gauge('zone_watermark_pages', 'Zone watermarks (zoneinfo).', [
+    NUMA_LABEL,
+    'zone',
+    'mark',
+  ]);
   for (const zone of snapshot.zones) {
-    const at = { node: String(zone.node), zone: zone.zone };
+    const at = { [NUMA_LABEL]: String(zone.node), zone: zone.zone };
     freePages.set(at, zone.freePages);
     zone.freeBlocksByOrder.forEach((blocks, order) => {
       const labels = { ...at, order: String(order) };
@@ -71,14 +94,15 @@ export async function prometheusText(input: PrometheusInput): Promise<string> {
       'target_order',
       'The order fragtop watches (--order, else the highest recent failure, else 3).',
     ).set(diagnosis.targetOrder);
-    gauge(
-      'target_order_servable_blocks',
-      'Target-order blocks in the zones that pass the watermark check.',
-    ).set(diagnosis.servableBlocks);
+    const order = String(diagnosis.targetOrder);
+    gauge('target_order_servable_blocks', 'Target-order blocks in the zones that pass the watermark check.', [
+      'order',
+    ]).set({ order }, diagnosis.servableBlocks);
     const verdict = gauge('target_order_verdict', '1 for the current verdict at the target order.', [
+      'order',
       'verdict',
     ]);
-    for (const name of VERDICTS) verdict.set({ verdict: name }, diagnosis.verdict === name ? 1 : 0);
+    for (const name of VERDICTS) verdict.set({ order, verdict: name }, diagnosis.verdict === name ? 1 : 0);
   }
 
   const slabBytes = gauge('slab_cache_bytes', `Memory of the ${TOP_SLAB_SERIES} largest slab caches.`, [
@@ -96,25 +120,29 @@ export async function prometheusText(input: PrometheusInput): Promise<string> {
     snapshot.slabs.reduce((sum, slab) => sum + slab.bytes, 0),
   );
 
-  const failures = gauge(
+  const failures = counter(
     'alloc_failures',
     'Allocation-failure reports in the kernel log read so far, by order and cause.',
     ['order', 'cause'],
   );
   for (const failure of input.failures) failures.inc({ order: String(failure.order), cause: failure.cause });
-  gauge(
+  counter(
     'alloc_failures_suppressed',
     'Reports the kernel rate limit did not print (callbacks suppressed).',
-  ).set(input.suppressedFailures);
+  ).inc(input.suppressedFailures);
   gauge(
     'alloc_failures_dropped',
-    'Reports read from the kernel log whose details were dropped to bound memory (not in alloc_failures).',
+    'Reports read from the kernel log whose details were dropped to bound memory (not in alloc_failures_total).',
   ).set(input.failuresDropped ?? 0);
   if (input.kernelLogRead !== undefined && input.kernelLogRead !== null)
     gauge(
       'kernel_log_readable',
-      '1 when the kernel log could be read; 0 when it could not (alloc_failures is then unknown, not zero).',
+      '1 when the kernel log could be read; 0 when it could not (alloc_failures_total is then unknown, not zero).',
     ).set(input.kernelLogRead ? 1 : 0);
+  // Counters of the kernel's own (vmstat); absent when vmstat could not be read, never a made-up 0.
+  const stalls = snapshot.vmstat['compact_stall'];
+  if (stalls !== undefined)
+    counter('compact_stall', 'Direct compaction stalls since boot (vmstat compact_stall).').inc(stalls);
   const unavailable = gauge('unavailable_sources', '1 for each /proc file that could not be read.', [
     'source',
   ]);

@@ -51,3 +51,8 @@ export function useControllers(): Controllers {
 export function useDisplay(): DisplaySettings {
   return useContext(DisplayContext);
 }
+
+/** Display settings alone, for screens without the monitor's store (the fleet). */
+export function DisplayProvider(props: { display: DisplaySettings; children: ReactNode }) {
+  return <DisplayContext.Provider value={props.display}>{props.children}</DisplayContext.Provider>;
+}

@@ -145,3 +145,43 @@ describe('parseArgs', () => {
     expect(parseArgs(['help', 'check'])).toEqual({ kind: 'help', command: 'check' });
   });
 });
+
+describe('fleet arguments', () => {
+  it('needs a Prometheus URL and takes a selector, a host label, --once and --json', () => {
+    expect(parseArgs(['fleet'])).toEqual({ kind: 'error', message: 'fragtop fleet needs --prometheus URL' });
+    const parsed = parseArgs([
+      'fleet',
+      '--prometheus',
+      'http://127.0.0.1:9090',
+      '--selector',
+      '{job="fragtop"}',
+      '--host-label',
+      'node',
+      '--once',
+      '--json',
+    ]);
+    expect(parsed.kind === 'run' && parsed.options).toMatchObject({
+      prometheus: 'http://127.0.0.1:9090',
+      selector: '{job="fragtop"}',
+      hostLabel: 'node',
+      once: true,
+      json: true,
+    });
+  });
+
+  it('says what is wrong with a bad URL, selector or label, and --json without --once', () => {
+    const error = (...args: string[]) => {
+      const parsed = parseArgs(['fleet', '--prometheus', 'http://p:9090', ...args]);
+      return parsed.kind === 'error' ? parsed.message : null;
+    };
+    expect(parseArgs(['fleet', '--prometheus', 'p:9090'])).toEqual({
+      kind: 'error',
+      message: '--prometheus expects an http or https URL, got "p:"',
+    });
+    expect(error('--selector', 'job="x"')).toBe(
+      '--selector expects a {label="value",…} selector, got "job="x""',
+    );
+    expect(error('--host-label', 'a-b')).toBe('--host-label expects a label name, got "a-b"');
+    expect(error('--json')).toBe('--json needs --once (the screen is not JSON)');
+  });
+});

@@ -186,9 +186,11 @@ describe('the fragtop command line', () => {
           );
           if (!body.includes('fragtop_zone_free_blocks')) await new Promise((r) => setTimeout(r, 50));
         }
-        expect(body).toContain('fragtop_zone_free_blocks{node="1",zone="Normal",order="8"} 1147');
+        expect(body).toContain('fragtop_zone_free_blocks{numa_node="1",zone="Normal",order="8"} 1147');
         for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
-        expect(readFileSync(file, 'utf8')).toContain('fragtop_zone_free_pages{node="0",zone="DMA"} 3962');
+        expect(readFileSync(file, 'utf8')).toContain(
+          'fragtop_zone_free_pages{numa_node="0",zone="DMA"} 3962',
+        );
       } finally {
         server.kill('SIGTERM');
         writer.kill('SIGTERM');

@@ -29,20 +29,24 @@ describe('Prometheus exposition', () => {
   it('exports free blocks, indices and watermark verdicts per zone and order', async () => {
     const text = await exposition();
     // Node 1 Normal: 108359 115466 52431 12910 3762 796 185 69 1147 0 0
-    expect(sample(text, 'fragtop_zone_free_blocks{node="1",zone="Normal",order="8"}')).toBe(1147);
-    expect(sample(text, 'fragtop_zone_free_pages{node="0",zone="DMA"}')).toBe(3962);
-    expect(sample(text, 'fragtop_zone_fragmentation_index{node="1",zone="Normal",order="9"}')).toBe(0.994);
-    expect(sample(text, 'fragtop_zone_can_allocate{node="0",zone="DMA",order="0"}')).toBe(0);
-    expect(sample(text, 'fragtop_zone_watermark_pages{node="0",zone="DMA",mark="min"}')).toBe(2);
+    expect(sample(text, 'fragtop_zone_free_blocks{numa_node="1",zone="Normal",order="8"}')).toBe(1147);
+    expect(sample(text, 'fragtop_zone_free_pages{numa_node="0",zone="DMA"}')).toBe(3962);
+    expect(sample(text, 'fragtop_zone_fragmentation_index{numa_node="1",zone="Normal",order="9"}')).toBe(
+      0.994,
+    );
+    expect(sample(text, 'fragtop_zone_can_allocate{numa_node="0",zone="DMA",order="0"}')).toBe(0);
+    expect(sample(text, 'fragtop_zone_watermark_pages{numa_node="0",zone="DMA",mark="min"}')).toBe(2);
     expect(text).toContain('# TYPE fragtop_zone_free_blocks gauge');
   });
 
   it('exports the target-order verdict and the failures found in the kernel log', async () => {
     const text = await exposition();
     expect(sample(text, 'fragtop_target_order')).toBe(6);
-    expect(sample(text, 'fragtop_target_order_verdict{verdict="ok"}')).toBe(1);
-    expect(sample(text, 'fragtop_target_order_verdict{verdict="fragmentation"}')).toBe(0);
-    expect(sample(text, 'fragtop_alloc_failures{order="6",cause="fragmentation"}')).toBe(1);
+    expect(sample(text, 'fragtop_target_order_verdict{order="6",verdict="ok"}')).toBe(1);
+    expect(sample(text, 'fragtop_target_order_verdict{order="6",verdict="fragmentation"}')).toBe(0);
+    expect(sample(text, 'fragtop_target_order_servable_blocks{order="6"}')).toBe(38856);
+    expect(sample(text, 'fragtop_alloc_failures_total{order="6",cause="fragmentation"}')).toBe(1);
+    expect(text).toContain('# TYPE fragtop_alloc_failures_total counter');
     expect(sample(text, 'fragtop_unavailable_sources{source="pagetypeinfo"}')).toBe(1);
   });
 
@@ -52,6 +56,38 @@ describe('Prometheus exposition', () => {
     expect(series).toHaveLength(TOP_SLAB_SERIES);
     // buffer_head: 6.4M objects of 104 B, 39 per slab, 1 page per slab (the largest cache in this fixture).
     expect(series[0]).toMatch(/^fragtop_slab_cache_bytes\{cache="buffer_head"\} \d+$/);
+  });
+});
+
+describe('metric conventions', () => {
+  it('labels the NUMA node numa_node, never node (the Kubernetes target label)', async () => {
+    const text = await exposition();
+    expect(text).toMatch(/numa_node="1"/);
+    expect(text).not.toMatch(/[{,]node="/);
+  });
+
+  it('exports the build, the sample time and the page size', async () => {
+    const store = createFragtopStore();
+    store.getState().actions.ingest(fixtureFrame('live-6.18'));
+    const state = store.getState();
+    const text = await prometheusText({
+      snapshot: state.sample.latest!,
+      diagnosis: selectDiagnosis(state),
+      failures: [],
+      suppressedFailures: 0,
+      version: '9.9.9',
+    });
+    expect(sample(text, 'fragtop_build_info{version="9.9.9"}')).toBe(1);
+    expect(sample(text, 'fragtop_last_sample_timestamp_seconds')).toBe(state.sample.latest!.timeMs / 1000);
+    expect(sample(text, 'fragtop_page_size_bytes')).toBe(4096);
+    // vmstat of this capture: compact_stall 0, exported as a counter.
+    expect(sample(text, 'fragtop_compact_stall_total')).toBe(state.sample.latest!.vmstat['compact_stall']);
+  });
+
+  it('leaves the compaction counter out when vmstat is missing, rather than exporting 0', async () => {
+    const text = await exposition();
+    expect(text).not.toContain('fragtop_compact_stall_total');
+    expect(sample(text, 'fragtop_unavailable_sources{source="vmstat"}')).toBe(1);
   });
 });
 
