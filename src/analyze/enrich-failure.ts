@@ -4,6 +4,7 @@ import { terminalSafe } from '../parse/terminal-text.js';
 import type { Parsed } from '../parse/types.js';
 import { explainFailure, type Culprit, type FailureCause } from './explain-failure.js';
 import { decodeGfp } from './gfp-decode.js';
+import type { LinkedPod } from './pod-impact.js';
 
 export interface AllocFailure extends Omit<FailureReport, 'printedFlags'> {
   flags: string[];
@@ -12,6 +13,8 @@ export interface AllocFailure extends Omit<FailureReport, 'printedFlags'> {
   flagsNote?: string;
   cause: FailureCause;
   culprit: Culprit;
+  /** Pods whose start failed with this report (kubelet / runtime lines linked to it); absent before linking. */
+  pods?: LinkedPod[];
 }
 
 export interface FailureReadout {

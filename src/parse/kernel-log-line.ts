@@ -34,6 +34,8 @@ export interface LogLine {
   caller?: string;
   /** `dmesg -H` lines after the first of a minute: seconds since the line before (`[  +0.000006]`). */
   deltaSeconds?: number;
+  /** The program a syslog or journal line names (`kernel`, `kubelet`, `dockerd`), without its pid. */
+  ident?: string;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -195,6 +197,11 @@ function parseKmsg(m: RegExpExecArray): LogLine {
   };
 }
 
+/** Other programs' lines name their program (kubelet, containerd, dockerd); kernel lines need not say so. */
+function identOf(kernel: boolean, ident: string | undefined): { ident?: string } {
+  return kernel || ident === undefined ? {} : { ident };
+}
+
 function callerField(caller: string | undefined): { caller?: string } {
   return caller === undefined ? {} : { caller };
 }
@@ -219,6 +226,7 @@ function detect(raw: string): LogLine {
       time: Number(mono[1]),
       kernel,
       message: syslogMessage(mono[4], kernel),
+      ...identOf(kernel, (mono[3] ?? '').replace(/\[\d+\]$/, '')),
     };
   }
 
@@ -231,6 +239,7 @@ function detect(raw: string): LogLine {
       time: yearlessIso(sys[1], sys[2], sys[3] ?? '', sys[4] ?? ''),
       kernel,
       message: syslogMessage(sys[7], kernel),
+      ...identOf(kernel, sys[6]),
     };
   }
 
@@ -242,13 +251,20 @@ function detect(raw: string): LogLine {
       time: `${full[1]}T${full[2]}`,
       kernel,
       message: syslogMessage(full[5], kernel),
+      ...identOf(kernel, full[4]),
     };
   }
 
   const iso = ISO.exec(line);
   if (iso) {
     const kernel = iso[3] === 'kernel';
-    return { format: 'journal-iso', time: iso[1] ?? null, kernel, message: syslogMessage(iso[4], kernel) };
+    return {
+      format: 'journal-iso',
+      time: iso[1] ?? null,
+      kernel,
+      message: syslogMessage(iso[4], kernel),
+      ...identOf(kernel, iso[3]),
+    };
   }
 
   const facility = DMESG_X.exec(line);

@@ -2,7 +2,10 @@
 // again when lines arrive, so a chatty kernel log does not cost a full parse every tick. Every line is parsed
 // once even when its text is not kept, so the counts stay exact when the kept text and reports are capped.
 import { enrichFailures, type AllocFailure } from '../analyze/enrich-failure.js';
+import { linkPodStarts, type LinkedPod, type PodLinkSummary } from '../analyze/pod-impact.js';
 import { parseAllocFailures } from '../parse/alloc-failure.js';
+import { parseKernelMemoryEvents, type KernelMemoryEvent } from '../parse/kernel-memory-events.js';
+import { parsePodStartFailures, type PodStartFailure } from '../parse/pod-start-line.js';
 import type { Problem } from '../parse/types.js';
 
 export interface FailureLog {
@@ -22,6 +25,16 @@ export interface FailureLog {
   /** Reports that started before the re-read window: counted once, never parsed again. */
   settledTotal: number;
   settledSuppressed: number;
+  /** kubelet / runtime lines saying a pod sandbox or container failed to start; the newest POD_START_LIMIT. */
+  podStarts: PodStartFailure[];
+  /** How the pod starts were linked to the reports (the reports carry their pods). */
+  podLink: PodLinkSummary;
+  /** Pod starts not linked to any report, one per pod, newest last: never shown as caused by fragmentation. */
+  unlinkedPods: LinkedPod[];
+  /** SLUB failures, allocation stalls, vmalloc failures; the newest MEMORY_EVENT_LIMIT. */
+  memoryEvents: KernelMemoryEvent[];
+  /** Every such event read, by kind, also those no longer kept. */
+  memoryEventTotals: Record<KernelMemoryEvent['kind'], number>;
 }
 
 /** Lines kept for re-reading; a report is a few hundred lines at most. */
@@ -32,6 +45,20 @@ export const REPARSE_WINDOW = 2_000;
 export const FAILURE_LIMIT = 1_000;
 /** Parser problems kept. */
 export const PROBLEM_LIMIT = 100;
+/** Pod start failures kept for linking (a crash-looping node logs a few per pod per minute). */
+export const POD_START_LIMIT = 2_000;
+/** SLUB / stall / vmalloc events kept. */
+export const MEMORY_EVENT_LIMIT = 1_000;
+/** Lines a SLUB report's `cache:` and `node N:` lines may follow its header by (see parseKernelMemoryEvents). */
+const SLUB_TAIL_LINES = 8;
+
+const EMPTY_LINK: PodLinkSummary = {
+  podStartFailures: 0,
+  linked: 0,
+  unlinked: 0,
+  incomparable: 0,
+  windowSeconds: { before: 1, after: 10 },
+};
 
 export const EMPTY_FAILURE_LOG: FailureLog = {
   lines: [],
@@ -44,12 +71,43 @@ export const EMPTY_FAILURE_LOG: FailureLog = {
   settledProblems: [],
   settledTotal: 0,
   settledSuppressed: 0,
+  podStarts: [],
+  podLink: EMPTY_LINK,
+  unlinkedPods: [],
+  memoryEvents: [],
+  memoryEventTotals: { slub: 0, stall: 0, vmalloc: 0 },
 };
 
 export interface FailureLogOptions {
   limit?: number;
   /** Gives year-less log times a year (see parseAllocFailures). */
   referenceMs?: number | null;
+  /** Epoch ms of boot: puts seconds-since-boot kernel times on the wall clock of kubelet lines. */
+  bootTimeMs?: number | null;
+}
+
+/**
+ * The memory events of the added lines. A SLUB report whose header was the last kept event and whose `cache:` line
+ * may have arrived only now is read again from its header, and replaces the event read before.
+ */
+function appendMemoryEvents(
+  log: FailureLog,
+  added: readonly string[],
+  firstAddedLine: number,
+): { events: KernelMemoryEvent[]; totals: FailureLog['memoryEventTotals'] } {
+  const last = log.memoryEvents[log.memoryEvents.length - 1];
+  const keptFrom = firstAddedLine - log.lines.length;
+  const reopen =
+    last?.kind === 'slub' && last.line >= firstAddedLine - SLUB_TAIL_LINES && last.line >= keptFrom
+      ? last.line
+      : null;
+  const region = reopen === null ? added : log.lines.slice(reopen - keptFrom).concat(added);
+  const fresh = parseKernelMemoryEvents(region, reopen ?? firstAddedLine);
+  const kept = reopen === null ? log.memoryEvents : log.memoryEvents.slice(0, -1);
+  const totals = { ...log.memoryEventTotals };
+  if (reopen !== null && last) totals[last.kind]--;
+  for (const event of fresh) totals[event.kind]++;
+  return { events: kept.concat(fresh).slice(-MEMORY_EVENT_LIMIT), totals };
 }
 
 /** Adds `added` lines: reports that started before the re-read window stay as parsed, the window is parsed again. */
@@ -94,7 +152,18 @@ export function appendToFailureLog(
     problems: [],
   }).value.failures;
   const all = [...settledKept, ...explained];
-  const failures = all.length > FAILURE_LIMIT ? all.slice(all.length - FAILURE_LIMIT) : all;
+  const kept = all.length > FAILURE_LIMIT ? all.slice(all.length - FAILURE_LIMIT) : all;
+  // Lines are numbered in the whole log read so far, as problems are.
+  const firstAddedLine = log.droppedLines + log.lines.length + 1;
+  const podStarts = log.podStarts
+    .concat(parsePodStartFailures(added, firstAddedLine))
+    .slice(-POD_START_LIMIT);
+  const memory = appendMemoryEvents(log, added, firstAddedLine);
+  const link = linkPodStarts(kept, podStarts, {
+    referenceMs: options.referenceMs ?? null,
+    bootTimeMs: options.bootTimeMs ?? null,
+  });
+  const failures = kept.map((failure, i) => ({ ...failure, pods: link.podsByFailure[i] ?? [] }));
   const total = log.settledTotal + fresh.length;
   // Problems carry their line in the whole log read so far; those before the next window are settled too.
   const firstLine = log.droppedLines + tailStart;
@@ -121,6 +190,11 @@ export function appendToFailureLog(
     settledProblems,
     settledTotal,
     settledSuppressed,
+    podStarts,
+    podLink: link.summary,
+    unlinkedPods: link.unlinked.slice(-100),
+    memoryEvents: memory.events,
+    memoryEventTotals: memory.totals,
   };
 }
 

@@ -104,10 +104,12 @@ describe('parseLogLine: formats', () => {
       time: '--01-23T14:15:31',
       kernel: false,
       message: 'E0123 14:15:31.352386 26037 remote_runtime.go:91] RunPodSandbox from runtime service failed',
+      ident: 'kubelet',
     });
     expect(parseLogLine('Jan 23 14:15:32 dc05 dockerd[1234]: level=error msg="x"')).toMatchObject({
       format: 'syslog',
       kernel: false,
+      ident: 'dockerd',
       message: 'level=error msg="x"',
     });
   });

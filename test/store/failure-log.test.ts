@@ -19,7 +19,8 @@ describe('incremental failure log', () => {
     let log = EMPTY_FAILURE_LOG;
     for (const line of lines) log = appendToFailureLog(log, [line]);
     const whole = enrichFailures(parseAllocFailures(lines, 'kernel log')).value;
-    expect(log.failures).toEqual(whole.failures);
+    // The log adds the pods each report cost (none here: no kubelet lines).
+    expect(log.failures).toEqual(whole.failures.map((failure) => ({ ...failure, pods: [] })));
     expect(log.suppressed).toBe(whole.suppressedTotal);
     expect(log.failures).toHaveLength(2);
   });
@@ -85,5 +86,38 @@ describe('failure log caps (issue 11, item 4)', () => {
       { referenceMs: Date.parse('2021-01-02T10:00:00') },
     );
     expect(log.failures[0]!.time).toBe('2020-12-31T23:59:58');
+  });
+
+  it('links pods and reads SLUB reports the same when lines arrive one by one as at once', () => {
+    const kubelet = readFileSync(fixturePath('centos7-numa-k8s', 'kubelet.txt'), 'utf8')
+      .trimEnd()
+      .split('\n');
+    // moby/moby#27576: a SLUB report whose cache and node lines follow its header.
+    const slub = [
+      '[872338.817343] SLUB: Unable to allocate memory on node -1 (gfp=0x20)',
+      '[872338.817345]   cache: kmalloc-256(255:2cb79029be5b5466fd679edb12b9130c8c9e64b33b7a4807464a472aef70161f), object size: 256, buffer size: 256, default order: 1, min order: 0',
+      '[872338.817347]   node 0: slabs: 299, objs: 9568, free: 0',
+      '[872338.817348]   node 1: slabs: 125, objs: 4000, free: 42',
+    ];
+    const lines = [...report, ...kubelet, ...slub];
+    const options = { referenceMs: Date.UTC(2018, 10, 12, 16) };
+    let log = EMPTY_FAILURE_LOG;
+    for (const line of lines) log = appendToFailureLog(log, [line], options);
+    const whole = appendToFailureLog(EMPTY_FAILURE_LOG, lines, options);
+    expect(log.failures).toEqual(whole.failures);
+    expect(log.podLink).toEqual(whole.podLink);
+    expect(log.podLink.linked).toBe(1);
+    expect(log.memoryEvents).toEqual(whole.memoryEvents);
+    expect(log.memoryEventTotals).toEqual({ slub: 1, stall: 0, vmalloc: 0 });
+    expect(log.memoryEvents[0]).toMatchObject({
+      kind: 'slub',
+      cache: 'kmalloc-256',
+      memcgId: 255,
+      cgroupName: '2cb79029be5b5466fd679edb12b9130c8c9e64b33b7a4807464a472aef70161f',
+      nodes: [
+        { node: 0, slabs: 299, objs: 9568, free: 0 },
+        { node: 1, slabs: 125, objs: 4000, free: 42 },
+      ],
+    });
   });
 });
