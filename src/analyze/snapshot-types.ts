@@ -64,6 +64,11 @@ export interface Snapshot {
   /** The newest pageblock map and trace tallies the frame carried; null when it carried none. */
   pageblocks: PageblockMapRead | null;
   events: TraceTalliesRead | null;
+  /**
+   * Memory cgroups from /proc/cgroups against the kernel's id limit; `count` null when the file could not be read
+   * (then `reason` says why) or lists no memory controller.
+   */
+  memoryCgroups?: { count: number | null; limit: number; high: boolean; reason: string | null };
   /** Milliseconds each file took to read, for the header and the bench. */
   readMs: Partial<Record<string, number>>;
 }

@@ -6,6 +6,7 @@ import { toAscii } from '../render/ascii.js';
 import { targetOrderOf, type FragtopStore } from '../store/create-store.js';
 import { selectDiagnosis } from '../store/select-diagnosis.js';
 import type { SlabSortKey } from '../store/slab-sort.js';
+import { MEMCG_MATCH } from '../parse/pod-start-line.js';
 
 export type ExtraProblem = { source: string; message: string };
 
@@ -31,6 +32,12 @@ export function frameInput(
     failuresDropped: failureLog.droppedFailures,
     logLinesDropped: failureLog.droppedLines,
     logProblems: failureLog.problems,
+    podLink: failureLog.podLink,
+    unlinkedPods: failureLog.unlinkedPods,
+    memoryEvents: failureLog.memoryEvents,
+    memoryEventTotals: failureLog.memoryEventTotals,
+    containerPods: failureLog.containerPods,
+    memcgRefusals: failureLog.unlinkedPods.filter((pod) => pod.errorMatch === MEMCG_MATCH),
     ...(slabSort ? { slabSort } : {}),
   };
 }

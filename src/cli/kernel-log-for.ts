@@ -2,7 +2,12 @@
 // and says whether it could be read, so that "no failures" is never shown for a log nobody could read.
 import { resolve } from 'node:path';
 import type { KernelLogState } from '../model/kernel-log-state.js';
-import { openKernelLog, probeKernelLog, type KernelLog } from '../sources/kernel-log-source.js';
+import {
+  openKernelLog,
+  openRuntimeJournal,
+  probeKernelLog,
+  type KernelLog,
+} from '../sources/kernel-log-source.js';
 import type { CommonOptions } from './parse-args.js';
 
 export interface KernelLogChoice {
@@ -20,10 +25,56 @@ export function kernelLogStateOf(log: KernelLog | null, fallback: KernelLogState
   return { state: status.state, source, reason: status.reason };
 }
 
+/**
+ * The kernel log with the kubelet's and runtimes' lines joined to it, so that pod start failures travel with the
+ * kernel log everywhere (the store, recordings). Its status is the kernel log's: kubelet lines are extra.
+ */
+function withRuntimeLines(kernel: KernelLog, runtime: KernelLog | null): KernelLog {
+  if (runtime === null) return kernel;
+  return {
+    get status() {
+      return kernel.status;
+    },
+    drain: () => kernel.drain().concat(runtime.drain()),
+    close() {
+      kernel.close();
+      runtime.close();
+    },
+  };
+}
+
+/** --kubelet-log FILE, else this machine's kubelet and runtime journal, else none (the --kmsg file may hold them). */
+async function runtimeLogFor(options: CommonOptions, follow: boolean): Promise<KernelLog | null> {
+  if (options.kubeletLog !== null) {
+    const log = await openKernelLog({ file: options.kubeletLog, follow });
+    if (log.status.state !== 'read')
+      process.stderr.write(`fragtop: ${log.status.message.replace('the kernel log', 'the kubelet log')}\n`);
+    return log;
+  }
+  if (options.kmsg !== null || resolve(options.procRoot) !== '/proc') return null;
+  return openRuntimeJournal({ follow });
+}
+
 export async function kernelLogFor(
   options: CommonOptions,
   how: { follow?: boolean } = {},
 ): Promise<KernelLogChoice> {
+  const choice = await kernelLogOnlyFor(options, how);
+  const runtime = await runtimeLogFor(options, how.follow ?? true);
+  if (runtime === null) return choice;
+  return { ...choice, log: withRuntimeLines(choice.log ?? emptyLog(), runtime) };
+}
+
+/** A kernel log that gives nothing, for kubelet lines without one; its state comes from the choice. */
+function emptyLog(): KernelLog {
+  return {
+    status: { mode: 'none', message: 'no kernel log', state: 'unreadable', reason: null },
+    drain: () => [],
+    close: () => undefined,
+  };
+}
+
+async function kernelLogOnlyFor(options: CommonOptions, how: { follow?: boolean }): Promise<KernelLogChoice> {
   const follow = how.follow ?? true;
   if (options.kmsg !== null) {
     const log = await openKernelLog({

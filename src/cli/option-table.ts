@@ -23,6 +23,8 @@ export interface CommonOptions {
   procRoot: string;
   sysRoot: string;
   kmsg: string | null;
+  /** --kubelet-log FILE: kubelet / runtime log lines (klog or syslog) to link pod start failures to reports. */
+  kubeletLog: string | null;
   intervalMs: number;
   /** Whether --interval (or -d) was given; modes with another default (guard) use theirs otherwise. */
   intervalGiven: boolean;
@@ -67,6 +69,7 @@ export function defaultOptions(): Options {
     procRoot: '/proc',
     sysRoot: '/sys',
     kmsg: null,
+    kubeletLog: null,
     intervalMs: 1000,
     intervalGiven: false,
     order: null,
@@ -210,6 +213,17 @@ export const OPTIONS: readonly OptionDef[] = [
     defaults: { all: '/dev/kmsg, else journalctl -k' },
     commands: ALL,
     set: (o, v) => text('--kmsg', v) ?? ((o.kmsg = v), null),
+  },
+  {
+    long: '--kubelet-log',
+    value: 'FILE',
+    kind: 'file',
+    help: 'kubelet or container-runtime log (klog, syslog or journal lines) whose pod start failures are linked to allocation failures',
+    defaults: {
+      all: 'the kubelet and runtime lines in the --kmsg file; on this machine journalctl -u kubelet -u containerd -u docker',
+    },
+    commands: ['live', 'record', 'snapshot', 'metrics'],
+    set: (o, v) => text('--kubelet-log', v) ?? ((o.kubeletLog = v), null),
   },
   {
     long: '--interval',

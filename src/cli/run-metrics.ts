@@ -42,6 +42,8 @@ async function exposition(store: FragtopStore, kernelLog: () => KernelLogState):
     failures: failureLog.failures,
     suppressedFailures: failureLog.suppressed,
     failuresDropped: failureLog.droppedFailures,
+    ...(failureLog.podLink.podStartFailures > 0 ? { podStartsUnlinked: failureLog.podLink.unlinked } : {}),
+    memoryEventTotals: failureLog.memoryEventTotals,
     kernelLogRead: kernelLog().state === 'not-requested' ? null : kernelLog().state === 'read',
     version: typeof FRAGTOP_VERSION === 'string' ? FRAGTOP_VERSION : 'dev',
   });

@@ -20,6 +20,10 @@ export interface PrometheusInput {
   kernelLogRead?: boolean | null;
   /** fragtop's version, for fragtop_build_info. */
   version?: string;
+  /** Pod start failures not linked to any report; absent when no kubelet or runtime line was read. */
+  podStartsUnlinked?: number;
+  /** SLUB, stall and vmalloc events read so far, by kind. */
+  memoryEventTotals?: Record<string, number>;
 }
 
 /**
@@ -134,6 +138,36 @@ export async function prometheusText(input: PrometheusInput): Promise<string> {
     'alloc_failures_dropped',
     'Reports read from the kernel log whose details were dropped to bound memory (not in alloc_failures_total).',
   ).set(input.failuresDropped ?? 0);
+  const linked = counter(
+    'pod_start_failures_linked',
+    'Pod sandbox or container starts the kubelet or runtime logged as failed within 1 s before to 10 s after an allocation-failure report, with a namespace/cgroup kind of error, by the failure order.',
+    ['order'],
+  );
+  for (const failure of input.failures)
+    if (failure.pods?.length) linked.inc({ order: String(failure.order) }, failure.pods.length);
+  if (input.podStartsUnlinked !== undefined)
+    counter(
+      'pod_start_failures_unlinked',
+      'Pods whose start the kubelet or runtime logged as failed without a linked allocation failure.',
+    ).inc(input.podStartsUnlinked);
+  if (input.memoryEventTotals) {
+    const events = counter(
+      'kernel_memory_events',
+      'Kernel memory warnings read so far besides allocation failures: slub (SLUB: Unable to allocate memory), stall (page allocation stalls), vmalloc (vmalloc: allocation failure).',
+      ['kind'],
+    );
+    for (const [kind, n] of Object.entries(input.memoryEventTotals)) events.inc({ kind }, n);
+  }
+  const memcg = snapshot.memoryCgroups;
+  if (memcg && memcg.count !== null) {
+    gauge('memory_cgroups', 'Memory cgroups in /proc/cgroups (num_cgroups of the memory controller).').set(
+      memcg.count,
+    );
+    gauge(
+      'memory_cgroup_id_limit',
+      'Memory cgroups the kernel can number (65535): creating more fails with ENOMEM.',
+    ).set(memcg.limit);
+  }
   if (input.kernelLogRead !== undefined && input.kernelLogRead !== null)
     gauge(
       'kernel_log_readable',

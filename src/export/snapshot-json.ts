@@ -7,6 +7,11 @@ import type { KernelLogState } from '../model/kernel-log-state.js';
 import type { Problem } from '../parse/types.js';
 import { adviceTexts, reasonText } from '../render/diagnosis-text.js';
 import { pageblockJson } from './pageblock-json.js';
+import type { LinkedPod, PodLinkSummary } from '../analyze/pod-impact.js';
+import { podOfSlubCgroup, safePod, safeText } from '../analyze/explain-memory-event.js';
+import type { KernelMemoryEvent } from '../parse/kernel-memory-events.js';
+import type { ContainerPod, PodRef } from '../parse/pod-start-line.js';
+import { memoryEventAdvice, memoryEventSummary, podLabel } from '../render/pod-impact-text.js';
 
 export interface SnapshotJsonInput {
   snapshot: Snapshot;
@@ -28,6 +33,72 @@ export interface SnapshotJsonInput {
   logLinesDropped?: number;
   /** Odd kernel-log lines (impossible orders, unreadable headers, interleaved traces). */
   logProblems?: readonly Problem[];
+  /** How kubelet / runtime pod start failures were linked to the reports; absent when not read. */
+  podLink?: PodLinkSummary;
+  /** Pod starts not linked to any report. */
+  unlinkedPods?: readonly LinkedPod[];
+  /** SLUB failures, allocation stalls, vmalloc failures, and pod starts refused a memory cgroup. */
+  memoryEvents?: readonly KernelMemoryEvent[];
+  memoryEventTotals?: Record<KernelMemoryEvent['kind'], number>;
+  /** Containers tied to pods, to name the pod of a SLUB report. */
+  containerPods?: readonly ContainerPod[];
+  /** Pod start failures whose runtime error was `mkdir …/memory/…: cannot allocate memory`. */
+  memcgRefusals?: readonly LinkedPod[];
+}
+
+export interface MemoryEventJson {
+  kind: KernelMemoryEvent['kind'] | 'memcg-ids';
+  time: number | string | null;
+  summary: string;
+  explanation: string;
+  advice: string;
+  /** The container and pod a SLUB report's cgroup belongs to, when the kubelet's lines named it. */
+  container: string | null;
+  pod: PodRef | null;
+  event: KernelMemoryEvent | LinkedPod;
+}
+
+/** Every neighbouring memory event, explained, oldest first; a SLUB report names its pod where it can. */
+export function memoryEventsJson(input: SnapshotJsonInput): MemoryEventJson[] {
+  const kernel = (input.memoryEvents ?? []).map((event): MemoryEventJson => {
+    const tie = event.kind === 'slub' ? podOfSlubCgroup(event.cgroupName, input.containerPods ?? []) : null;
+    const pod = tie ? safePod(tie.pod) : null;
+    const [explanation, advice] = memoryEventAdvice(event.kind);
+    const safe = {
+      ...event,
+      ...('process' in event && event.process !== null ? { process: safeText(event.process) } : {}),
+      ...(event.kind === 'slub'
+        ? {
+            cache: event.cache === null ? null : safeText(event.cache),
+            cgroupName: event.cgroupName === null ? null : safeText(event.cgroupName),
+          }
+        : {}),
+    } as KernelMemoryEvent;
+    return {
+      kind: event.kind,
+      time: typeof event.time === 'string' ? safeText(event.time) : event.time,
+      summary: memoryEventSummary(safe, pod),
+      explanation,
+      advice,
+      container: tie ? tie.containerId : null,
+      pod,
+      event: safe,
+    };
+  });
+  const refusals = (input.memcgRefusals ?? []).map((pod): MemoryEventJson => {
+    const [explanation, advice] = memoryEventAdvice('memcg-ids');
+    return {
+      kind: 'memcg-ids',
+      time: pod.time,
+      summary: `${pod.time ?? '-'} ${podLabel(pod)}: ${pod.error}`,
+      explanation,
+      advice,
+      container: pod.containerId,
+      pod: { name: pod.name, namespace: pod.namespace, uid: pod.uid },
+      event: pod,
+    };
+  });
+  return [...kernel, ...refusals];
 }
 
 /** The slab rows in the order asked for. */
@@ -120,6 +191,21 @@ export function snapshotJson(input: SnapshotJsonInput): Record<string, unknown> 
           linesDropped: input.logLinesDropped ?? 0,
         }
       : null,
+    // Pod starts the kubelet and runtime logged as failed, and how they were linked to the reports (each report's
+    // own are in failures[].pods); null when no kubelet or runtime line was read.
+    podStartFailures: input.podLink
+      ? {
+          ...input.podLink,
+          unlinkedPods: input.unlinkedPods ?? [],
+          note:
+            input.podLink.podStartFailures === 0
+              ? 'no kubelet or runtime start failure in the log read'
+              : null,
+        }
+      : null,
+    memoryEvents: memoryEventsJson(input),
+    memoryEventCounts: input.memoryEventTotals ?? null,
+    memoryCgroups: snapshot.memoryCgroups ?? null,
     diagnosis: input.diagnosis && diagnosisJson(input.diagnosis),
     rates: input.rates,
     // The pageblock map's summary and the compaction ceiling per zone and order; null when no map was read.

@@ -4,7 +4,8 @@ import { failureExplanation, failureSummary } from '../render/failure-text.js';
 import { slabHeader, slabLine } from '../render/slab-layout.js';
 import { countCells, tailCells, zoneColumns, zoneHeader, zoneLabel } from '../render/zones-layout.js';
 import { SLAB_SORTS } from '../store/slab-sort.js';
-import { kernelLogProblem, sortedSlabs, type SnapshotJsonInput } from './snapshot-json.js';
+import { kernelLogProblem, memoryEventsJson, sortedSlabs, type SnapshotJsonInput } from './snapshot-json.js';
+import { memoryCgroupWarning, memoryEventAdvice, unlinkedPodsText } from '../render/pod-impact-text.js';
 
 const TEXT_WIDTH = 100;
 const TOP_SLABS = 15;
@@ -15,7 +16,7 @@ export function snapshotText(input: SnapshotJsonInput): string {
   const { snapshot, targetOrder } = input;
   const lines: string[] = [];
   lines.push(headerText(snapshot, null));
-  const [verdict, advice] = bannerLines(input.diagnosis, snapshot);
+  const [verdict, advice] = bannerLines(input.diagnosis, snapshot, input.failures);
   lines.push(verdict);
   if (advice) lines.push(`  ${advice}`);
   lines.push('', `Free blocks by order (target order ${targetOrder})`);
@@ -49,6 +50,16 @@ export function snapshotText(input: SnapshotJsonInput): string {
   for (const failure of [...input.failures].reverse()) {
     lines.push(`  ${failureSummary(failure, snapshot.pageSizeBytes)}`, `    ${failureExplanation(failure)}`);
   }
+  const unlinked = input.podLink ? unlinkedPodsText(input.podLink) : null;
+  if (unlinked) lines.push(`  ${unlinked}`);
+  const events = memoryEventsJson(input);
+  if (events.length) {
+    lines.push('', `Other memory events (${events.length})`);
+    for (const event of events)
+      lines.push(`  ${event.summary}`, `    ${event.explanation}`, `    ${event.advice}`);
+  }
+  const cgroups = memoryCgroupWarning(snapshot);
+  if (cgroups) lines.push('', cgroups, `  ${memoryEventAdvice('memcg-ids')[1]}`);
   const problems = [
     ...Object.entries(snapshot.unavailable).map(([source, message]) => `${source}: ${message}`),
     ...snapshot.problems.map((p) => `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`),

@@ -2,7 +2,15 @@
 import type { PageblockMapRead, TraceTalliesRead } from './pageblock-map.js';
 
 /** The /proc files fragtop reads each tick, by the name used in frames and recordings. */
-export const PROC_FILES = ['buddyinfo', 'pagetypeinfo', 'slabinfo', 'zoneinfo', 'vmstat', 'meminfo'] as const;
+export const PROC_FILES = [
+  'buddyinfo',
+  'pagetypeinfo',
+  'slabinfo',
+  'zoneinfo',
+  'vmstat',
+  'meminfo',
+  'cgroups',
+] as const;
 export type ProcFileName = (typeof PROC_FILES)[number];
 
 /** Where each file lives under the proc root. */
@@ -13,6 +21,7 @@ export const PROC_PATHS: Record<ProcFileName | 'osrelease', string> = {
   zoneinfo: 'zoneinfo',
   vmstat: 'vmstat',
   meminfo: 'meminfo',
+  cgroups: 'cgroups',
   osrelease: 'sys/kernel/osrelease',
 };
 

@@ -97,9 +97,11 @@ function stepOf(message: string): PodStartStep | null {
   return null;
 }
 
+/** The errorMatch of a memory-cgroup mkdir refused with ENOMEM. */
+export const MEMCG_MATCH = 'mkdir …/memory/…: cannot allocate memory';
+
 function errorKindOf(message: string): { kind: PodStartErrorKind; match: string | null } {
-  if (MEMCG_MKDIR.test(message))
-    return { kind: 'cgroup-ids', match: 'mkdir …/memory/…: cannot allocate memory' };
+  if (MEMCG_MKDIR.test(message)) return { kind: 'cgroup-ids', match: MEMCG_MATCH };
   for (const [pattern, words] of NAMESPACE_CGROUP_ERRORS)
     if (pattern.test(message)) return { kind: 'namespace-cgroup', match: words };
   return { kind: 'other', match: null };
@@ -167,5 +169,31 @@ export function parsePodStartFailures(lines: readonly string[], firstLine = 1): 
     const failure = podStartFailureOf(parseLogLine(text), firstLine + i);
     if (failure) out.push(failure);
   });
+  return out;
+}
+
+/** A container the kubelet or runtime tied to a pod: what lets a SLUB report's container id name its pod. */
+export interface ContainerPod {
+  containerId: string;
+  pod: PodRef;
+}
+
+// `SyncLoop (PLEG): "name_ns(uid)", event: &pleg.PodLifecycleEvent{ID:"uid", Type:"ContainerStarted", Data:"<id>"}`.
+const PLEG =
+  /PodLifecycleEvent\{ID:"?([0-9a-f-]{32,36})"?, Type:"?Container\w{0,20}"?, Data:"?([0-9a-f]{64})"?\}/;
+// Structured klog: `"SyncLoop (PLEG): event for pod" pod="ns/name" event=&{ID:uid Type:ContainerStarted Data:<id>}`.
+const PLEG_STRUCTURED = /event=&\{ID:([0-9a-f-]{32,36}) Type:Container\w{0,20} Data:([0-9a-f]{64})\}/;
+
+/** Container-to-pod ties in kubelet lines (PLEG events), in order. Never throws. */
+export function parseContainerPods(lines: readonly string[]): ContainerPod[] {
+  const out: ContainerPod[] = [];
+  for (const text of lines) {
+    if (!text.includes('PLEG')) continue;
+    const parsed = parseLogLine(text);
+    const match = PLEG.exec(parsed.message) ?? PLEG_STRUCTURED.exec(parsed.message);
+    if (!match) continue;
+    const pod = podOf(parsed.message);
+    out.push({ containerId: match[2] ?? '', pod: { ...pod, uid: pod.uid ?? match[1] ?? null } });
+  }
   return out;
 }

@@ -2,6 +2,7 @@
 import type { AllocFailure } from '../analyze/enrich-failure.js';
 import { blockLabel, humanCount, padLeft, padRight } from './format.js';
 import { failureTime } from './failure-text.js';
+import { linkedPodLines } from './pod-impact-text.js';
 
 const FLAG_SOURCE: Record<AllocFailure['flagsSource'], string> = {
   kernel: 'names printed by the kernel',
@@ -39,6 +40,8 @@ export function failureDetailLines(failure: AllocFailure, fallbackPageSize: numb
     lines.push(
       `          ${failure.suppressedBefore} similar reports were suppressed by the kernel before this one`,
     );
+  const pods = linkedPodLines(failure);
+  if (pods.length) lines.push('', ...pods);
   if (failure.zones && failure.zones.length) {
     const orders = Math.max(...failure.zones.map((zone) => zone.free.length));
     lines.push('', 'Free blocks at the time of the failure (Mem-Info)');

@@ -1,5 +1,6 @@
 // Short text forms of an allocation-failure report, shared by the panel, the detail view and `snapshot`.
 import type { AllocFailure } from '../analyze/enrich-failure.js';
+import type { PodRef } from '../parse/pod-start-line.js';
 import { blockLabel, clockTime } from './format.js';
 
 /** `[12345.678]` for seconds since boot, local HH:MM:SS for dated lines, `-` when the line had no time. */
@@ -31,7 +32,26 @@ export function failureExplanation(failure: AllocFailure): string {
         : 'site unknown';
   const suppressed = failure.suppressedBefore ? ` · ${failure.suppressedBefore} suppressed before it` : '';
   const kind = failure.kind === 'oom-kill' ? 'OOM kill · ' : '';
-  return `${kind}${failure.cause} · ${culprit}${suppressed}`;
+  const pods = failurePodsText(failure);
+  const cost = pods ? ` · ${pods}` : '';
+  return `${kind}${failure.cause} · ${culprit}${suppressed}${cost}`;
+}
+
+/** `basic/matchdataserver-1255064836-t4b2w`, or the uid or container id when the lines named no pod. */
+export function podLabel(pod: PodRef & { containerId?: string | null }): string {
+  if (pod.name !== null) return pod.namespace !== null ? `${pod.namespace}/${pod.name}` : pod.name;
+  if (pod.uid !== null) return `pod uid ${pod.uid}`;
+  if (pod.containerId) return `container ${pod.containerId.slice(0, 12)}`;
+  return 'a pod the log did not name';
+}
+
+/** `cost 1 pod start: basic/matchdataserver-…`; '' when the failure cost no pod start the logs name. */
+export function failurePodsText(failure: AllocFailure): string {
+  const pods = failure.pods ?? [];
+  if (pods.length === 0) return '';
+  const names = pods.map(podLabel);
+  const shown = names.slice(0, 3).join(', ');
+  return `cost ${pods.length.toLocaleString('en-US')} pod start${pods.length === 1 ? '' : 's'}: ${shown}${names.length > 3 ? ` +${names.length - 3}` : ''}`;
 }
 
 /**

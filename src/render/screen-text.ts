@@ -4,6 +4,8 @@ import { adviceTexts, reasonText } from './diagnosis-text.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import type { Mode, SourceNotes } from '../store/create-store.js';
 import { clockTime, durationLabel, humanBytes } from './format.js';
+import type { AllocFailure } from '../analyze/enrich-failure.js';
+import { memoryCgroupWarning, podImpactBanner } from './pod-impact-text.js';
 
 export function headerText(
   snapshot: Snapshot | null,
@@ -35,7 +37,22 @@ export function notesText(sources: SourceNotes): string | null {
   return notes.length ? notes.join(' · ') : null;
 }
 
-export function bannerLines(diagnosis: Diagnosis | null, snapshot: Snapshot | null): [string, string] {
+/**
+ * The verdict and the advice; before the advice, what failures cost (pod starts) and a memory-cgroup count near the
+ * kernel's limit, when there is something to say.
+ */
+export function bannerLines(
+  diagnosis: Diagnosis | null,
+  snapshot: Snapshot | null,
+  failures: readonly AllocFailure[] = [],
+): [string, string] {
+  const [first, second] = verdictLines(diagnosis, snapshot);
+  const cost = snapshot ? podImpactBanner(failures, snapshot.timeMs) : null;
+  const extra = [cost, memoryCgroupWarning(snapshot)].filter((part): part is string => part !== null);
+  return [first, [...extra, second].filter(Boolean).join(' · ')];
+}
+
+function verdictLines(diagnosis: Diagnosis | null, snapshot: Snapshot | null): [string, string] {
   if (!diagnosis) {
     if (!snapshot) return ['reading memory state…', ''];
     const why = snapshot.unavailable.buddyinfo ?? 'buddyinfo lists no zones';

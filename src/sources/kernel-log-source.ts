@@ -362,7 +362,12 @@ const JOURNAL_NOTE = /^-- .* --$|^-- (?:Logs|Journal) begin/;
  * it nor its pipes keep this process alive. Until it has shown a kernel message the log counts as unreadable:
  * an unprivileged user's journalctl shows nothing of the kernel's, which is not the same as "no failures".
  */
-function journalLog(command: string, why: string, follow: boolean): Promise<KernelLog> {
+function journalLog(
+  command: string,
+  why: string,
+  follow: boolean,
+  args: readonly string[] = follow ? JOURNAL_ARGS : JOURNAL_ONCE_ARGS,
+): Promise<KernelLog> {
   const pending = new PendingLines();
   let partial = '';
   let stderrText = '';
@@ -370,7 +375,7 @@ function journalLog(command: string, why: string, follow: boolean): Promise<Kern
   let received = 0;
   let exited: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (exited = resolve));
-  let child: ChildProcess | null = spawn(command, follow ? JOURNAL_ARGS : JOURNAL_ONCE_ARGS, {
+  let child: ChildProcess | null = spawn(command, [...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const take = (line: string): void => {
@@ -503,4 +508,29 @@ export async function openKernelLog(opts: OpenKernelLogOptions = {}): Promise<Ke
     return noLog(`no kernel log: ${why}; ${journalctl} cannot be run`);
   }
   return journalLog(journalctl, why, opts.follow ?? true);
+}
+
+/** The units whose lines say why a pod failed to start. */
+export const RUNTIME_UNITS = ['kubelet', 'containerd', 'docker', 'crio'];
+
+/**
+ * The kubelet's and container runtimes' journal, in short-monotonic form: seconds since boot, the clock of
+ * /dev/kmsg, so their lines and the kernel's can be compared without knowing the boot time. Null when journalctl is
+ * not installed; a journal without these units gives no lines.
+ */
+export async function openRuntimeJournal(
+  opts: { follow?: boolean; journalctlPath?: string } = {},
+): Promise<KernelLog | null> {
+  const journalctl = opts.journalctlPath ?? findOnPath('journalctl');
+  if (journalctl === null) return null;
+  const follow = opts.follow ?? true;
+  const units = RUNTIME_UNITS.flatMap((unit) => ['-u', unit]);
+  const args = [
+    ...units,
+    '-o',
+    'short-monotonic',
+    '--no-pager',
+    ...(follow ? ['-f', '-n', '1000'] : ['-n', '20000']),
+  ];
+  return journalLog(journalctl, 'kubelet and runtime units', follow, args);
 }

@@ -12,7 +12,7 @@ const MIB = 1024 * KIB;
  * (a corrupted or hostile tree) and is refused rather than parsed in part. Real sizes: buddyinfo ~100 bytes a
  * zone; pagetypeinfo ~1.5 KiB a zone; slabinfo tens of KiB (MBs with per-memcg caches on 3.x-4.x kernels);
  * zoneinfo a few hundred KiB on big machines (its per-CPU pagesets grow with CPUs × zones); vmstat and meminfo
- * a few KiB; osrelease and hostname at most 64 characters (__NEW_UTS_LEN).
+ * a few KiB; cgroups one short line a controller; osrelease and hostname at most 64 characters (__NEW_UTS_LEN).
  */
 export const READ_CAP_BYTES: Record<ProcFileName | 'osrelease' | 'hostname', number> = {
   buddyinfo: 1 * MIB,
@@ -21,6 +21,7 @@ export const READ_CAP_BYTES: Record<ProcFileName | 'osrelease' | 'hostname', num
   zoneinfo: 16 * MIB,
   vmstat: 1 * MIB,
   meminfo: 1 * MIB,
+  cgroups: 64 * KIB,
   osrelease: 1 * KIB,
   hostname: 1 * KIB,
 };

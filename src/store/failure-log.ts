@@ -5,7 +5,12 @@ import { enrichFailures, type AllocFailure } from '../analyze/enrich-failure.js'
 import { linkPodStarts, type LinkedPod, type PodLinkSummary } from '../analyze/pod-impact.js';
 import { parseAllocFailures } from '../parse/alloc-failure.js';
 import { parseKernelMemoryEvents, type KernelMemoryEvent } from '../parse/kernel-memory-events.js';
-import { parsePodStartFailures, type PodStartFailure } from '../parse/pod-start-line.js';
+import {
+  parseContainerPods,
+  parsePodStartFailures,
+  type ContainerPod,
+  type PodStartFailure,
+} from '../parse/pod-start-line.js';
 import type { Problem } from '../parse/types.js';
 
 export interface FailureLog {
@@ -35,6 +40,8 @@ export interface FailureLog {
   memoryEvents: KernelMemoryEvent[];
   /** Every such event read, by kind, also those no longer kept. */
   memoryEventTotals: Record<KernelMemoryEvent['kind'], number>;
+  /** Containers the kubelet tied to pods (PLEG events), newest last, one per container. */
+  containerPods: ContainerPod[];
 }
 
 /** Lines kept for re-reading; a report is a few hundred lines at most. */
@@ -47,6 +54,8 @@ export const FAILURE_LIMIT = 1_000;
 export const PROBLEM_LIMIT = 100;
 /** Pod start failures kept for linking (a crash-looping node logs a few per pod per minute). */
 export const POD_START_LIMIT = 2_000;
+/** Container-to-pod ties kept. */
+export const CONTAINER_POD_LIMIT = 5_000;
 /** SLUB / stall / vmalloc events kept. */
 export const MEMORY_EVENT_LIMIT = 1_000;
 /** Lines a SLUB report's `cache:` and `node N:` lines may follow its header by (see parseKernelMemoryEvents). */
@@ -76,6 +85,7 @@ export const EMPTY_FAILURE_LOG: FailureLog = {
   unlinkedPods: [],
   memoryEvents: [],
   memoryEventTotals: { slub: 0, stall: 0, vmalloc: 0 },
+  containerPods: [],
 };
 
 export interface FailureLogOptions {
@@ -84,6 +94,15 @@ export interface FailureLogOptions {
   referenceMs?: number | null;
   /** Epoch ms of boot: puts seconds-since-boot kernel times on the wall clock of kubelet lines. */
   bootTimeMs?: number | null;
+}
+
+function appendContainerPods(kept: ContainerPod[], fresh: ContainerPod[]): ContainerPod[] {
+  if (fresh.length === 0) return kept;
+  const ids = new Set(fresh.map((tie) => tie.containerId));
+  return kept
+    .filter((tie) => !ids.has(tie.containerId))
+    .concat(fresh)
+    .slice(-CONTAINER_POD_LIMIT);
 }
 
 /**
@@ -195,6 +214,7 @@ export function appendToFailureLog(
     unlinkedPods: link.unlinked.slice(-100),
     memoryEvents: memory.events,
     memoryEventTotals: memory.totals,
+    containerPods: appendContainerPods(log.containerPods, parseContainerPods(added)),
   };
 }
 

@@ -1,5 +1,5 @@
 // Two lines that answer the question the user came with: can an order-N allocation succeed, and if not, why.
-import { selectDisplayed } from '../store/create-store.js';
+import { selectDisplayed, selectShownFailures } from '../store/create-store.js';
 import { Text } from 'ink';
 import type { Diagnosis } from '../analyze/diagnosis.js';
 import { selectDiagnosis } from '../store/select-diagnosis.js';
@@ -16,8 +16,9 @@ const VERDICT_COLOR: Record<Diagnosis['verdict'], string> = {
 export function Banner({ width }: { width: number }) {
   const diagnosis = useFragtop(selectDiagnosis);
   const snapshot = useFragtop(selectDisplayed);
+  const failures = useFragtop(selectShownFailures);
   const { color } = useDisplay();
-  const [first, second] = bannerLines(diagnosis, snapshot);
+  const [first, second] = bannerLines(diagnosis, snapshot, failures);
   return (
     <>
       <Text wrap="truncate" bold color={color && diagnosis ? VERDICT_COLOR[diagnosis.verdict] : undefined}>

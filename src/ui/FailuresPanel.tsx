@@ -8,6 +8,7 @@ import {
   failureSummary,
   noFailuresText,
 } from '../render/failure-text.js';
+import { podCountTitle } from '../render/pod-impact-text.js';
 import { useDisplay } from './StoreContext.js';
 
 export interface FailuresPanelProps {
@@ -43,7 +44,7 @@ export function FailuresPanel({
   const selectedRow = selected === null ? null : failures.length - 1 - selected;
   const first = selectedRow === null ? 0 : Math.max(0, selectedRow - room + 1);
   const unread = logState === 'unreadable' || logState === 'not-requested';
-  const title = `Allocation failures · ${failureCountText(failures.length, dropped, unread)}${suppressed ? ` · ${suppressed} suppressed` : ''}`;
+  const title = `Allocation failures · ${failureCountText(failures.length, dropped, unread)}${suppressed ? ` · ${suppressed} suppressed` : ''}${podCountTitle(failures)}`;
   return (
     <Box flexDirection="column" width={width}>
       <SectionTitle width={width} title={title} />
