@@ -44,6 +44,10 @@ export interface Options extends CommonOptions {
   at: string | null;
   action: string | null;
   cooldownMs: number | null;
+  /** guard --every D: act every D, with or without the threshold. */
+  everyMs: number | null;
+  /** guard --at-most N/D: at most N actions in any period D. */
+  atMost: { count: number; periodMs: number } | null;
   dryRun: boolean;
   auditLog: string | null;
   /** -b: text frames one after another on stdout, like top -b. */
@@ -85,6 +89,8 @@ export function defaultOptions(): Options {
     at: null,
     action: null,
     cooldownMs: null,
+    everyMs: null,
+    atMost: null,
     dryRun: false,
     auditLog: null,
     batch: false,
@@ -143,6 +149,8 @@ const DAY_MS = 86_400_000;
 const PERIOD: DurationRange = { minMs: 100, maxMs: DAY_MS, text: '100ms to 1d' };
 const RECORD_DURATION: DurationRange = { minMs: 100, maxMs: 365 * DAY_MS, text: '100ms to 365d' };
 const COOLDOWN: DurationRange = { minMs: 0, maxMs: 30 * DAY_MS, text: '0s to 30d' };
+const EVERY: DurationRange = { minMs: 1000, maxMs: 30 * DAY_MS, text: '1s to 30d' };
+const AT_MOST_PERIOD: DurationRange = { minMs: 1000, maxMs: 30 * DAY_MS, text: '1s to 30d' };
 
 function duration(name: string, range: DurationRange) {
   return (value: string): number | string => {
@@ -249,7 +257,7 @@ export const OPTIONS: readonly OptionDef[] = [
     defaults: {
       all: 'highest order of a recent failure, else 3',
       check: 'required',
-      guard: 'required',
+      guard: 'required, unless --every',
       fleet: '3',
     },
     commands: [...ALL, 'fleet'],
@@ -409,7 +417,7 @@ export const OPTIONS: readonly OptionDef[] = [
     value: 'K',
     kind: 'number',
     help: 'order-N blocks wanted, in zones that pass the watermark check',
-    defaults: { check: '1', guard: 'required' },
+    defaults: { check: '1', guard: 'required, unless --every' },
     commands: ['check', 'guard'],
     set: (o, v) => {
       const n = integer('--min-blocks', 0, Number.MAX_SAFE_INTEGER)(v);
@@ -422,8 +430,8 @@ export const OPTIONS: readonly OptionDef[] = [
     long: '--action',
     value: 'A',
     kind: 'word',
-    choices: ['compact', 'drop-caches=1', 'drop-caches=2', 'drop-caches=3'],
-    help: 'what to do below K: compact, compact=NODE, drop-caches=1|2|3',
+    choices: ['compact', 'drop-caches=1', 'drop-caches=2', 'drop-caches=3', 'drop-caches=3,compact'],
+    help: 'what to do: compact, compact=NODE, drop-caches=1|2|3, or a sequence (drop-caches=3,compact: each next step only while fewer than K blocks)',
     defaults: { guard: 'compact' },
     commands: ['guard'],
     set: (o, v) => text('--action', v) ?? ((o.action = v), null),
@@ -439,6 +447,38 @@ export const OPTIONS: readonly OptionDef[] = [
       const ms = duration('--cooldown', COOLDOWN)(v);
       if (typeof ms === 'string') return ms;
       o.cooldownMs = ms;
+      return null;
+    },
+  },
+  {
+    long: '--every',
+    value: 'D',
+    kind: 'duration',
+    help: 'also act every D, whatever the blocks (drop caches every 6h); alone, or with --order and --min-blocks',
+    defaults: { guard: 'only on the threshold' },
+    commands: ['guard'],
+    set: (o, v) => {
+      const ms = duration('--every', EVERY)(v);
+      if (typeof ms === 'string') return ms;
+      o.everyMs = ms;
+      return null;
+    },
+  },
+  {
+    long: '--at-most',
+    value: 'N/D',
+    kind: 'word',
+    help: 'at most N actions in any period D (2/1h), so a flapping threshold cannot act in a loop',
+    defaults: { guard: 'no cap' },
+    commands: ['guard'],
+    set: (o, v) => {
+      const m = /^(\d{1,6})\/(.+)$/.exec(v);
+      if (!m) return `--at-most expects N/D such as 2/1h, got "${v.slice(0, 40)}"`;
+      const count = Number(m[1]);
+      if (count < 1) return '--at-most needs N of 1 or more';
+      const ms = duration('--at-most', AT_MOST_PERIOD)(m[2] ?? '');
+      if (typeof ms === 'string') return ms;
+      o.atMost = { count, periodMs: ms };
       return null;
     },
   },
@@ -574,13 +614,17 @@ export const COMMAND_INFO: Record<Command, CommandInfo> = {
     ],
   },
   guard: {
-    usage: 'guard --order N --min-blocks K [--action A] [--cooldown D] [--dry-run] [options]',
+    usage:
+      'guard (--order N --min-blocks K | --every D) [--action A[,A]] [--cooldown D] [--at-most N/D] [--dry-run] [options]',
     summary:
-      'Watches headless and compacts (or drops caches) when fewer than K order-N blocks can be served; never acts on an unknown verdict; one JSON line per event on stdout.',
+      'Watches headless and compacts (or drops caches) when fewer than K order-N blocks can be served, and/or every D; never acts on an unknown verdict; one JSON line per event on stdout.',
     examples: [
       'fragtop guard --order 6 --min-blocks 64',
       'fragtop guard --order 6 --min-blocks 64 --action drop-caches=1 --cooldown 30m',
       'fragtop guard --order 6 --min-blocks 64 --dry-run',
+      'fragtop guard --every 6h --action drop-caches=3',
+      'fragtop guard --order 6 --min-blocks 64 --action drop-caches=3,compact',
+      'fragtop guard --order 6 --min-blocks 64 --every 6h --at-most 4/1h',
     ],
     exitCodes: [[0, 'stopped by SIGTERM or SIGINT'], [1, 'a runtime failure'], USAGE_ERROR],
   },

@@ -12,7 +12,9 @@ import {
   GUARD_DEFAULT_COOLDOWN_MS,
   guardDecision,
   initialGuardState,
+  parseActionSequence,
   runGuard,
+  shortNode,
   type GuardConfig,
 } from '../../src/cli/run-guard.js';
 
@@ -347,9 +349,235 @@ describe('runGuard', () => {
     expect(await runGuard(options({ action: 'reboot' }), { stdout: out.stream, stderr: err.stream })).toBe(2);
     expect(await runGuard(options({ readOnly: true }), { stdout: out.stream, stderr: err.stream })).toBe(2);
     expect(err.lines).toEqual([
-      'fragtop guard: --action expects compact, compact=NODE or drop-caches=1|2|3, got "reboot"',
+      'fragtop guard: --action expects compact, compact=NODE, drop-caches=1|2|3 or a sequence of them (drop-caches=3,compact), got "reboot"',
       'fragtop guard: guard cannot act in --read-only; use --dry-run',
     ]);
     expect(out.lines).toEqual([]);
+  });
+});
+
+describe('guard on a schedule, with a cap (fake clock)', () => {
+  const every = (everyMs: number, extra: Partial<GuardConfig> = {}): GuardConfig => ({
+    order: null,
+    minBlocks: null,
+    cooldownMs: GUARD_DEFAULT_COOLDOWN_MS,
+    everyMs,
+    ...extra,
+  });
+  const run = (times: number[], c: GuardConfig, snapshot = full) => {
+    let state = initialGuardState();
+    return times.map((t) => {
+      const step = guardDecision(state, snapshot, t, c);
+      state = step.state;
+      const d = step.decision;
+      return d.kind === 'act'
+        ? `act:${d.reason}`
+        : d.kind === 'capped'
+          ? `capped${d.log ? '+log' : ''}`
+          : d.kind;
+    });
+  };
+
+  it('acts every D from one period after the start, whatever the blocks', () => {
+    expect(run([0, 5_000, 9_999, 10_000, 15_000, 20_000, 29_999, 30_000], every(10_000))).toEqual([
+      'wait',
+      'wait',
+      'wait',
+      'act:schedule',
+      'wait',
+      'act:schedule',
+      'wait',
+      'act:schedule',
+    ]);
+  });
+
+  it('--every 5s --at-most 2/1m: two actions a minute, the capped slots skipped and logged once', () => {
+    const times = Array.from({ length: 14 }, (_, i) => i * 5_000); // 0 … 65 s
+    expect(run(times, every(5_000, { atMost: { count: 2, periodMs: 60_000 } }))).toEqual([
+      'wait',
+      'act:schedule', // 5 s
+      'act:schedule', // 10 s
+      'capped+log', // 15 s
+      ...Array(9).fill('capped'), // 20 … 60 s
+      'act:schedule', // 65 s: the 5 s action left the minute
+    ]);
+  });
+
+  it('with the threshold too: the threshold acts at once, the schedule restarts after any action', () => {
+    const c = every(60_000, { order: 6, minBlocks: USABLE + 1, cooldownMs: 30_000 });
+    expect(run([0, 10_000, 40_000, 60_000, 100_000], c)).toEqual([
+      'act:threshold',
+      'cooldown',
+      'act:threshold',
+      'cooldown',
+      'act:threshold+schedule',
+    ]);
+  });
+
+  it('a flapping threshold with no cooldown acts at most N times a period', () => {
+    const c: GuardConfig = { ...config(USABLE + 1, 0), atMost: { count: 3, periodMs: 3_600_000 } };
+    const kinds = run(
+      Array.from({ length: 10 }, (_, i) => i * 1000),
+      c,
+    );
+    expect(kinds.filter((k) => k.startsWith('act'))).toHaveLength(3);
+    expect(kinds.filter((k) => k === 'capped+log')).toHaveLength(1);
+  });
+
+  it('never acts on the schedule when the state is unknown', () => {
+    expect(run([0, 10_000, 20_000], every(10_000), buildSnapshot(frame({})))).toEqual([
+      'unknown',
+      'unknown',
+      'unknown',
+    ]);
+    const c = every(10_000, { order: 6, minBlocks: 1 });
+    expect(run([0, 10_000], c, noZoneinfo)).toEqual(['unknown', 'unknown']);
+  });
+});
+
+describe('shortNode and action sequences', () => {
+  const zone = (node: number, blocks: number, counted = true) => ({ node, zone: 'Normal', blocks, counted });
+
+  it('names the one NUMA node below its share of K, and none when both or neither are short', () => {
+    expect(shortNode([zone(0, 100), zone(1, 3)], 64)).toBe(1);
+    expect(shortNode([zone(0, 10), zone(1, 3)], 64)).toBeNull();
+    expect(shortNode([zone(0, 100), zone(1, 100)], 64)).toBeNull();
+    expect(shortNode([zone(0, 100), zone(1, 500, false)], 64)).toBe(1);
+    expect(shortNode([zone(0, 3)], 64)).toBeNull();
+  });
+
+  it('parses sequences of actions', () => {
+    expect(parseActionSequence('drop-caches=3,compact')).toEqual([
+      { kind: 'drop-caches', level: 3 },
+      { kind: 'compact' },
+    ]);
+    expect(parseActionSequence('drop-caches=3,reboot')).toBeNull();
+  });
+});
+
+describe('runGuard with a fake clock', () => {
+  let dir: string;
+  let procRoot: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fragtop-guard-clock-'));
+    procRoot = join(dir, 'proc');
+    cpSync(LIVE_PROC, procRoot, { recursive: true });
+    mkdirSync(join(procRoot, 'sys/vm'), { recursive: true });
+    writeFileSync(join(procRoot, 'sys/vm/compact_memory'), '');
+    writeFileSync(join(procRoot, 'sys/vm/drop_caches'), '');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A clock that moves only when the guard sleeps; the run stops after `untilMs`. */
+  function fakeClock(untilMs: number) {
+    let t = Date.UTC(2026, 0, 1);
+    const start = t;
+    const abort = new AbortController();
+    return {
+      now: () => t,
+      sleep: async (ms: number) => {
+        t += ms;
+        if (t - start > untilMs) abort.abort();
+      },
+      signal: abort.signal,
+    };
+  }
+  const events = (out: ReturnType<typeof lineSink>) =>
+    out.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it('--every 5s --at-most 2/1m --dry-run: dry runs at 5 s and 10 s, capped from 15 s, again at 65 s', async () => {
+    const clock = fakeClock(70_000);
+    const out = lineSink();
+    const code = await runGuard(
+      {
+        ...defaultOptions(),
+        procRoot,
+        everyMs: 5_000,
+        atMost: { count: 2, periodMs: 60_000 },
+        dryRun: true,
+        action: 'drop-caches=1',
+      },
+      { stdout: out.stream, stderr: lineSink().stream, signal: clock.signal },
+      { kmsgPath: null, handleSignals: false, now: clock.now, sleep: clock.sleep, defaultIntervalMs: 5_000 },
+    );
+    expect(code).toBe(0);
+    const seen = events(out)
+      .filter((e) => e['event'] !== 'start' && e['event'] !== 'stop')
+      .map((e) => `${e['event']}@${(Date.parse(String(e['time'])) - Date.UTC(2026, 0, 1)) / 1000}`);
+    expect(seen).toEqual([
+      'trigger@5',
+      'dry-run@5',
+      'trigger@10',
+      'dry-run@10',
+      'capped@15',
+      'trigger@65',
+      'dry-run@65',
+      'trigger@70',
+      'dry-run@70',
+    ]);
+    expect(readFileSync(join(procRoot, 'sys/vm/drop_caches'), 'utf8')).toBe('');
+  });
+
+  it('drop-caches=3,compact: compacts only when the blocks did not come back after dropping caches', async () => {
+    const healthy = readFileSync(join(procRoot, 'buddyinfo'), 'utf8');
+    // Short: every order ≥ 6 block gone from DMA32 and Normal.
+    const short = healthy.replace(
+      /^(Node 0, zone +(?:DMA32|Normal)(?: +\d+){6})((?: +\d+)+)/gm,
+      (_, head, tail) => head + String(tail).replace(/\d+/g, '0'),
+    );
+    for (const [heals, steps] of [
+      [true, ['drop-caches=3']],
+      [false, ['drop-caches=3', 'compact']],
+    ] as const) {
+      writeFileSync(join(procRoot, 'buddyinfo'), short);
+      const clock = fakeClock(4_000);
+      const out = lineSink();
+      const writes: string[] = [];
+      await runGuard(
+        {
+          ...defaultOptions(),
+          procRoot,
+          order: 6,
+          minBlocks: 64,
+          action: 'drop-caches=3,compact',
+          auditLog: join(dir, 'audit.log'),
+        },
+        { stdout: out.stream, stderr: lineSink().stream, signal: clock.signal },
+        {
+          kmsgPath: null,
+          handleSignals: false,
+          now: clock.now,
+          sleep: clock.sleep,
+          settleMs: 1000,
+          defaultIntervalMs: 5_000,
+          writeFile: async (path, value) => {
+            writes.push(`${path.slice(procRoot.length)}=${value}`);
+            // Dropping caches gives the blocks back only in the first run.
+            if (heals && path.endsWith('drop_caches')) writeFileSync(join(procRoot, 'buddyinfo'), healthy);
+          },
+        },
+      );
+      const actions = events(out).filter((e) => e['event'] === 'action');
+      expect(actions.map((e) => e['action'])).toEqual(steps);
+      expect(actions.every((e) => typeof e['summary'] === 'string')).toBe(true);
+      expect(writes).toEqual(
+        steps.map((s) => (s === 'compact' ? '/sys/vm/compact_memory=1' : '/sys/vm/drop_caches=3')),
+      );
+      if (heals)
+        expect(events(out).find((e) => e['event'] === 'sequence-done')).toMatchObject({ status: 'ok' });
+    }
+  });
+
+  it('needs a threshold or a schedule, and a threshold for a sequence', async () => {
+    const err = lineSink();
+    const io = { stdout: lineSink().stream, stderr: err.stream };
+    expect(await runGuard({ ...defaultOptions(), procRoot }, io)).toBe(2);
+    expect(
+      await runGuard({ ...defaultOptions(), procRoot, everyMs: 5000, action: 'drop-caches=3,compact' }, io),
+    ).toBe(2);
+    expect(err.lines).toEqual([
+      'fragtop guard: needs --order N and --min-blocks K, or --every D, or both',
+      'fragtop guard: a sequence of actions needs --order N and --min-blocks K: each next step runs only while blocks are short',
+    ]);
   });
 });
