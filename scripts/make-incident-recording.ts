@@ -13,7 +13,7 @@ import { openRecordingWriter } from '../src/sources/recording-writer.js';
 const ROOT = resolve(process.cwd());
 const REPORT_PATH = join(ROOT, 'fixtures/centos7-numa-k8s/dmesg.txt');
 const SLABINFO_PATH = join(ROOT, 'fixtures/centos7-numa-k8s/proc/slabinfo');
-const KUBELET_NOTES_PATH = join(ROOT, 'fixtures/samples/incident-notes-k8s-order6-kubelet.txt');
+const KUBELET_PATH = join(ROOT, 'fixtures/centos7-numa-k8s/kubelet.txt');
 const OUT = join(ROOT, 'fixtures/recordings/k8s-order6-incident.ftr');
 
 export const FRAME_COUNT = 120;
@@ -234,17 +234,9 @@ function slabinfoAt(sample: string, i: number, globalSlabs: number): string {
   return out.join('\n');
 }
 
-/** Syslog lines of the kubelet from the incident notes, moved to the second after the report (see ABOUT.md). */
-function kubeletLines(notes: string): string[] {
-  return notes
-    .split('\n')
-    .filter((line) => /^Jan 23 14:15:31 dc05 kubelet: [EIW]0123 14:15:31\.\d+ /.test(line))
-    .filter((line) => !line.includes('pod_workers.go')) // the longest line says what the first two say again
-    .map((line) =>
-      line
-        .replace(/^Jan 23 14:15:31 /, 'Nov 12 15:15:42 ')
-        .replace(/([EIW])0123 14:15:31\./, '$11112 15:15:42.'),
-    );
+/** The kubelet's syslog lines of the incident fixture, by their second (see its ABOUT.md). */
+function kubeletLines(text: string, second: string): string[] {
+  return text.split('\n').filter((line) => line.startsWith(`Nov 12 ${second} kubelet: `));
 }
 
 function ok(text: string, timeMs: number): FileRead {
@@ -267,8 +259,12 @@ function progressAt(i: number): number {
 export function buildIncidentFrames(): RawFrame[] {
   const report = readFileSync(REPORT_PATH, 'utf8').replace(/\n$/, '').split('\n');
   const slabSample = readFileSync(SLABINFO_PATH, 'utf8');
-  const kubelet = kubeletLines(readFileSync(KUBELET_NOTES_PATH, 'utf8'));
-  if (kubelet.length === 0) throw new Error('no kubelet lines found in the incident notes');
+  const kubeletText = readFileSync(KUBELET_PATH, 'utf8');
+  // The failed sandbox a second after the report; an unrelated CNI failure the second after that.
+  const kubelet = kubeletLines(kubeletText, '15:15:42');
+  const unrelated = kubeletLines(kubeletText, '15:15:43');
+  if (kubelet.length === 0 || unrelated.length === 0)
+    throw new Error('no kubelet lines found in the fixture');
   const kernel = /Not tainted (\S+) #/.exec(report.join('\n'))?.[1];
   if (kernel === undefined) throw new Error('the report names no kernel release');
   const zones = parseReportZones(report);
@@ -287,7 +283,14 @@ export function buildIncidentFrames(): RawFrame[] {
     const globalSlabs = Math.round(
       GLOBAL_CONNTRACK_START_SLABS + (GLOBAL_CONNTRACK_END_SLABS - GLOBAL_CONNTRACK_START_SLABS) * t,
     );
-    const kmsg = i === REPORT_FRAME ? report : i === REPORT_FRAME + 1 ? kubelet : [];
+    const kmsg =
+      i === REPORT_FRAME
+        ? report
+        : i === REPORT_FRAME + 1
+          ? kubelet
+          : i === REPORT_FRAME + 2
+            ? unrelated
+            : [];
     frames.push({
       timeMs,
       host: HOST,

@@ -103,8 +103,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     };
   if (command === 'check' && options.order === null)
     return { kind: 'error', message: 'fragtop check needs --order N' };
-  if (command === 'guard' && (options.order === null || options.minBlocks === null))
-    return { kind: 'error', message: 'fragtop guard needs --order N and --min-blocks K' };
+  if (
+    command === 'guard' &&
+    options.everyMs === null &&
+    (options.order === null || options.minBlocks === null)
+  )
+    return { kind: 'error', message: 'fragtop guard needs --order N and --min-blocks K, or --every D' };
   if (command === 'metrics' && !options.listen && !options.textfile)
     return { kind: 'error', message: 'fragtop metrics needs --listen ADDR or --textfile PATH' };
   if (command === 'fleet') {

@@ -140,9 +140,15 @@ describe('fixtures/recordings', () => {
         const lines = recording.logLinesUpTo(last);
         expect(lines).toContain(failureLine);
         const kubelet = lines.slice(report.length);
-        expect(recording.logLinesUpTo(REPORT_FRAME + 1)).toEqual(lines);
-        expect(kubelet).toHaveLength(5);
-        expect(kubelet.every((line) => line.startsWith('Nov 12 15:15:42 dc05 kubelet: '))).toBe(true);
+        // The incident fixture's kubelet lines: the failed sandbox a second after the report (frame 106), an
+        // unrelated CNI failure the second after (frame 107).
+        const fixtureKubelet = readFileSync(join(repoRoot, 'fixtures/centos7-numa-k8s/kubelet.txt'), 'utf8')
+          .replace(/\n$/, '')
+          .split('\n');
+        expect(recording.logLinesUpTo(REPORT_FRAME + 2)).toEqual(lines);
+        expect(kubelet).toEqual(fixtureKubelet);
+        expect(recording.logLinesUpTo(REPORT_FRAME + 1).slice(report.length)).toHaveLength(6);
+        expect(kubelet.slice(0, 6).every((line) => line.startsWith('Nov 12 15:15:42 kubelet: '))).toBe(true);
         expect(
           kubelet.some((line) => line.includes('E1112 15:15:42') && line.includes('RunPodSandbox')),
         ).toBe(true);
