@@ -23,6 +23,8 @@ export interface ProcSourceOptions {
   /** Fixed pagetypeinfo interval in ms; null = every tick, backing off when a read is slow. */
   pagetypeinfoIntervalMs?: number | null;
   now?: () => number;
+  /** The files each read takes; all of them by default (check needs only a few). */
+  files?: readonly ProcFileName[];
 }
 
 export interface ProcSourceStatus {
@@ -80,12 +82,19 @@ export class ProcSource {
   private pageSizeNote: string | null = null;
   private identityNote: string | null = null;
   private readonly isLiveRoot: boolean;
+  private readonly files: readonly ProcFileName[];
 
   constructor(options: ProcSourceOptions) {
     this.procRoot = resolve(options.procRoot);
     this.isLiveRoot = this.procRoot === '/proc';
     this.now = options.now ?? Date.now;
     this.schedule = createPagetypeinfoSchedule(options.pagetypeinfoIntervalMs ?? null);
+    this.files = options.files ?? PROC_FILES;
+  }
+
+  /** One more file, out of the tick: check reads pagetypeinfo only when its answer depends on it. */
+  readFile(name: ProcFileName): Promise<FileRead> {
+    return readProcFile(this.path(name), this.now, READ_CAP_BYTES[name], name);
   }
 
   status(): ProcSourceStatus {
@@ -100,7 +109,7 @@ export class ProcSource {
   async read(): Promise<RawFrame> {
     const timeMs = this.now();
     const wantPagetypeinfo = isPagetypeinfoDue(this.schedule, timeMs);
-    const names = PROC_FILES.filter((name) => name !== 'pagetypeinfo' || wantPagetypeinfo);
+    const names = this.files.filter((name) => name !== 'pagetypeinfo' || wantPagetypeinfo);
     const reads = await Promise.all(
       names.map((name) => readProcFile(this.path(name), this.now, READ_CAP_BYTES[name], name)),
     );
