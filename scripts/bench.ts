@@ -9,6 +9,7 @@ import { createElement } from 'react';
 import { buildSnapshot } from '../src/analyze/build-snapshot.js';
 import { benchParsers } from './bench-parsers.js';
 import { benchRecording } from './bench-recording.js';
+import { benchSideBySide } from './bench-side-by-side.js';
 import { ProcSource } from '../src/sources/proc-source.js';
 import { createFragtopStore } from '../src/store/create-store.js';
 import { App } from '../src/ui/App.js';
@@ -156,6 +157,15 @@ const wanted = (part: string) => only.size === 0 || only.has(part);
 async function main(): Promise<void> {
   console.log(`fragtop bench · node ${process.version} · ${new Date().toISOString()}`);
   if (wanted('parsers')) benchParsers(ROOT, (line) => console.log(line));
+  if (wanted('side-by-side'))
+    await benchSideBySide(
+      {
+        bin: BIN,
+        seconds: Number(process.env['FRAGTOP_BENCH_SIDE_SECONDS'] ?? 60),
+        docPath: join(ROOT, 'docs/performance.md'),
+      },
+      (line) => console.log(line),
+    );
   if (!wanted('ticks') && !wanted('startup') && !wanted('recordings')) return;
   const fixtures = readdirSync(join(ROOT, 'fixtures')).filter((n) =>
     existsSync(join(ROOT, 'fixtures', n, 'proc')),

@@ -1,0 +1,134 @@
+// Tests that `check` answers from buddyinfo, zoneinfo, vmstat and meminfo, reads pagetypeinfo only when it can change
+// the answer (giving the same line as a check that always reads it), and never opens slabinfo.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildSnapshot } from '../../src/analyze/build-snapshot.js';
+import { orderVerdict } from '../../src/analyze/order-verdict.js';
+import { pagetypeinfoMatters } from '../../src/analyze/pagetypeinfo-need.js';
+import { runCheck } from '../../src/cli/run-check.js';
+import { parseArgs } from '../../src/cli/parse-args.js';
+import { checkSnapshot } from '../../src/export/check.js';
+import { fixtureFrame, fixturePath, REPO_ROOT } from '../helpers/frames.js';
+import { BIN, HAS_BUILD } from '../helpers/tmux.js';
+
+const FIXTURES = readdirSync(fixturePath()).filter((name) =>
+  existsSync(fixturePath(name, 'proc', 'buddyinfo')),
+);
+
+async function checkLine(args: string[]): Promise<{ code: number; line: string }> {
+  const parsed = parseArgs(['check', ...args]);
+  if (parsed.kind !== 'run') throw new Error(`bad arguments: ${args.join(' ')}`);
+  let out = '';
+  const stdout = new Writable({
+    write(chunk, _encoding, done) {
+      out += String(chunk);
+      done();
+    },
+  });
+  const code = await runCheck(parsed.options, stdout);
+  return { code, line: out };
+}
+
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A copy of a fixture's proc tree where `file` is a FIFO nobody writes: opening it for reading never returns. */
+function procRootWithFifo(fixture: string, file: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fragtop-check-'));
+  scratch.push(dir);
+  cpSync(fixturePath(fixture, 'proc'), join(dir, 'proc'), { recursive: true });
+  rmSync(join(dir, 'proc', file));
+  spawnSync('mkfifo', [join(dir, 'proc', file)]);
+  return join(dir, 'proc');
+}
+
+describe('fragtop check', () => {
+  it('gives, on every fixture and order, the line a check reading pagetypeinfo every time gives', async () => {
+    let skipped = 0;
+    let read = 0;
+    for (const fixture of FIXTURES) {
+      const full = buildSnapshot(fixtureFrame(fixture));
+      const frame = fixtureFrame(fixture);
+      delete frame.files.pagetypeinfo;
+      delete frame.files.slabinfo;
+      const withoutTypes = buildSnapshot(frame);
+      for (let order = 0; order <= 10; order++) {
+        for (const minBlocks of [1, 50, 100_000]) {
+          const expected = checkSnapshot(full, order, minBlocks);
+          const got = await checkLine([
+            '--order',
+            String(order),
+            '--min-blocks',
+            String(minBlocks),
+            '--proc-root',
+            fixturePath(fixture, 'proc'),
+          ]);
+          expect(got, `${fixture} order ${order} min ${minBlocks}`).toEqual({
+            code: expected.exitCode,
+            line: `${expected.line}\n`,
+          });
+          if (pagetypeinfoMatters(withoutTypes, orderVerdict(withoutTypes, order, minBlocks))) read++;
+          else skipped++;
+        }
+      }
+    }
+    // Both paths ran: some answers needed pagetypeinfo, most did not.
+    expect(read).toBeGreaterThan(0);
+    expect(skipped).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!HAS_BUILD)(
+    `answers without opening slabinfo (a FIFO there would block it)${HAS_BUILD ? '' : ' (skipped: run npm run build first)'}`,
+    () => {
+      const root = procRootWithFifo('live-6.18', 'slabinfo');
+      const result = spawnSync('node', [BIN, 'check', '--order', '3', '--proc-root', root], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
+      expect(result.signal).toBeNull();
+      expect(result.stdout).toMatch(/^ok: \d+ order-3 blocks available/);
+      expect(result.status).toBe(0);
+    },
+  );
+
+  it.skipIf(!HAS_BUILD)(
+    `answers a clear "ok" without opening pagetypeinfo${HAS_BUILD ? '' : ' (skipped: run npm run build first)'}`,
+    () => {
+      const root = procRootWithFifo('live-6.18', 'pagetypeinfo');
+      const result = spawnSync('node', [BIN, 'check', '--order', '0', '--proc-root', root], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
+      expect(result.signal).toBeNull();
+      expect(result.stdout).toMatch(/^ok: /);
+    },
+  );
+});
+
+describe('pagetypeinfoMatters', () => {
+  const snapshot = buildSnapshot(fixtureFrame('live-6.18'));
+
+  it('is false for an "unknown" answer: it comes from buddyinfo and zoneinfo alone', () => {
+    const verdict = orderVerdict(snapshot, 40, 1);
+    expect(verdict.status).toBe('unknown');
+    expect(pagetypeinfoMatters(snapshot, verdict)).toBe(false);
+  });
+
+  it('is true for a "short" answer, whose explanation can name migrate types', () => {
+    const verdict = orderVerdict(snapshot, 0, Number.MAX_SAFE_INTEGER);
+    expect(verdict.status).toBe('short');
+    expect(pagetypeinfoMatters(snapshot, verdict)).toBe(true);
+  });
+
+  it('is false for an order-0 "ok" with memory far above the watermark and every reserve', () => {
+    const verdict = orderVerdict(snapshot, 0, 1);
+    expect(verdict.status).toBe('ok');
+    expect(pagetypeinfoMatters(snapshot, verdict)).toBe(false);
+  });
+});
