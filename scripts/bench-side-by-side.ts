@@ -294,3 +294,30 @@ function writeGeneratedBlock(path: string, block: string, line: Line): void {
   writeFileSync(path, `${text.slice(0, start + MARK_START.length)}\n${block}\n${text.slice(end)}`);
   line(`  written to ${path}`);
 }
+
+/** Many ticks fast (a day of 1 s ticks is 86,400): the live screen at a short interval, its RSS every few seconds. */
+export async function benchSoak(bin: string, seconds: number, intervalMs: number, line: Line): Promise<void> {
+  if (!onPath('tmux')) {
+    line('soak: skipped (tmux is not installed)');
+    return;
+  }
+  const live = tmuxProgram('soak', `${process.execPath} ${bin} --interval ${intervalMs}ms`);
+  const samples: string[] = [];
+  try {
+    await sleep(3000);
+    const pid = live.pid();
+    if (pid === null) throw new Error('the live screen did not start');
+    const started = performance.now();
+    const cpuStart = cpuSeconds([pid]);
+    while (performance.now() - started < seconds * 1000) {
+      samples.push(`${((performance.now() - started) / 1000).toFixed(0)}s ${rssMb([pid]).toFixed(0)}`);
+      await sleep(Math.max(1000, (seconds * 1000) / 12));
+    }
+    const cpu = ((cpuSeconds([pid]) - cpuStart) / seconds) * 100;
+    line(
+      `soak: live screen at ${intervalMs} ms for ${seconds} s (~${Math.round((seconds * 1000) / intervalMs)} ticks asked, ${cpu.toFixed(0)}% of a core): RSS MB ${samples.join(' · ')}`,
+    );
+  } finally {
+    live.stop();
+  }
+}

@@ -9,7 +9,7 @@ import { createElement } from 'react';
 import { buildSnapshot } from '../src/analyze/build-snapshot.js';
 import { benchParsers } from './bench-parsers.js';
 import { benchRecording } from './bench-recording.js';
-import { benchSideBySide } from './bench-side-by-side.js';
+import { benchSideBySide, benchSoak } from './bench-side-by-side.js';
 import { ProcSource } from '../src/sources/proc-source.js';
 import { createFragtopStore } from '../src/store/create-store.js';
 import { App } from '../src/ui/App.js';
@@ -165,6 +165,10 @@ async function main(): Promise<void> {
         docPath: join(ROOT, 'docs/performance.md'),
       },
       (line) => console.log(line),
+    );
+  if (wanted('soak'))
+    await benchSoak(BIN, Number(process.env['FRAGTOP_BENCH_SOAK_SECONDS'] ?? 120), 10, (line) =>
+      console.log(line),
     );
   if (!wanted('ticks') && !wanted('startup') && !wanted('recordings')) return;
   const fixtures = readdirSync(join(ROOT, 'fixtures')).filter((n) =>
