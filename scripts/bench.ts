@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { render } from 'ink';
 import { createElement } from 'react';
 import { buildSnapshot } from '../src/analyze/build-snapshot.js';
+import { benchKernelLog } from './bench-kernel-log.js';
 import { benchParsers } from './bench-parsers.js';
 import { benchRecording } from './bench-recording.js';
 import { benchSideBySide, benchSoak } from './bench-side-by-side.js';
@@ -170,6 +171,10 @@ async function main(): Promise<void> {
     await benchSoak(BIN, Number(process.env['FRAGTOP_BENCH_SOAK_SECONDS'] ?? 120), 10, (line) =>
       console.log(line),
     );
+  if (wanted('kernel-log')) {
+    console.log('kernel-log readers on hostile inputs:');
+    benchKernelLog(ROOT, (line) => console.log(`  ${line}`));
+  }
   if (!wanted('ticks') && !wanted('startup') && !wanted('recordings')) return;
   const fixtures = readdirSync(join(ROOT, 'fixtures')).filter((n) =>
     existsSync(join(ROOT, 'fixtures', n, 'proc')),

@@ -1,5 +1,7 @@
 // Bundles the CLI (and the bench) into ESM files under dist/; `--release` builds only what the package ships.
 import { readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -70,3 +72,19 @@ await build({
   plugins: [withoutDevtools, inkIncrementalFix],
   logLevel: 'warning',
 });
+
+// The man page and completions come from the option table the parser uses.
+const docsEntry = `${outdir}/.write-docs.mjs`;
+await build({
+  entryPoints: ['scripts/write-docs.ts'],
+  outfile: docsEntry,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+});
+// --outdir may be absolute (build-exe passes one): resolve from the working directory, not this file.
+const { writeDocs } = await import(pathToFileURL(resolve(docsEntry)).href);
+writeDocs(outdir, version);
+rmSync(docsEntry);

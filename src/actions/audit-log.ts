@@ -1,8 +1,8 @@
 // The audit trail of every remediation: one JSON line per action in a file, and a line in the kernel log.
 import { constants } from 'node:fs';
-import { appendFile, mkdir, open } from 'node:fs/promises';
+import { mkdir, open, stat } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 
 export interface AuditEntry {
   /** The action as the command line spells it: compact, compact=NODE, drop-caches=N. */
@@ -84,9 +84,53 @@ export function kernelLogLine(entry: AuditEntry): string {
   return `<5>${clean}\n`;
 }
 
+function errnoOf(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException).code;
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time. Node's recursive mkdir retries for ever when
+ * mkdir answers ENOENT under an existing parent (procfs, sysfs), hanging the caller; this fails instead.
+ */
+export async function makeDirectories(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    try {
+      if ((await stat(current)).isDirectory()) break;
+      throw Object.assign(new Error(`ENOTDIR: ${current} is not a directory`), { code: 'ENOTDIR' });
+    } catch (error) {
+      if (errnoOf(error) !== 'ENOENT') throw error;
+    }
+    missing.push(current);
+    if (dirname(current) === current) break;
+  }
+  for (const each of missing.reverse()) {
+    try {
+      await mkdir(each);
+    } catch (error) {
+      if (errnoOf(error) !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/** Flags for the audit and kernel-log writes: O_NONBLOCK, so a FIFO nobody reads fails (ENXIO) instead of blocking. */
+const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK;
+
+/** Appends `text` to a regular file (created 0600); a FIFO, device or directory is refused, never waited on. */
+async function appendToFile(path: string, text: string): Promise<void> {
+  const handle = await open(path, APPEND_FLAGS, 0o600);
+  try {
+    if (!(await handle.stat()).isFile())
+      throw Object.assign(new Error(`${path} is not a regular file`), { code: 'EINVAL' });
+    await handle.write(text);
+  } finally {
+    await handle.close();
+  }
+}
+
 async function writeKernelLog(kmsgPath: string, line: string): Promise<boolean> {
   try {
-    const handle = await open(kmsgPath, constants.O_WRONLY);
+    const handle = await open(kmsgPath, constants.O_WRONLY | constants.O_NONBLOCK);
     try {
       await handle.write(line);
     } finally {
@@ -107,8 +151,8 @@ export async function appendAudit(entry: AuditEntry, options: AuditOptions = {})
   const record = { time: new Date(now()).toISOString(), user: options.user ?? currentUser(env), ...entry };
   let error: string | null = null;
   try {
-    await mkdir(dirname(path), { recursive: true });
-    await appendFile(path, `${JSON.stringify(record)}\n`, { encoding: 'utf8', mode: 0o600 });
+    await makeDirectories(dirname(path));
+    await appendToFile(path, `${JSON.stringify(record)}\n`);
   } catch (failure) {
     error = `cannot write the audit log ${path}: ${(failure as Error).message}`;
   }

@@ -159,6 +159,8 @@ export function buildSnapshot(frame: RawFrame): Snapshot {
     unavailable,
     problems,
     parsed: { buddy, zoneinfo, pageTypes, meminfo },
+    pageblocks: frame.pageblocks ?? null,
+    events: frame.events ?? null,
     readMs,
   };
 }

@@ -8,6 +8,7 @@ import type {
   ZoneInfo,
   ZoneKey,
 } from '../parse/types.js';
+import type { PageblockMapRead, TraceTalliesRead } from '../model/pageblock-map.js';
 
 export interface ZoneSnapshot extends ZoneKey {
   freeBlocksByOrder: number[];
@@ -60,6 +61,9 @@ export interface Snapshot {
     pageTypes: PageTypeInfo | null;
     meminfo: Counters | null;
   };
+  /** The newest pageblock map and trace tallies the frame carried; null when it carried none. */
+  pageblocks: PageblockMapRead | null;
+  events: TraceTalliesRead | null;
   /** Milliseconds each file took to read, for the header and the bench. */
   readMs: Partial<Record<string, number>>;
 }

@@ -1,37 +1,111 @@
-// The --help text, one place for every mode and option.
-import type { Command } from './parse-args.js';
+// The --help pages, generated from the option table: the overview and one page per command, at most 80 columns.
+import {
+  COMMAND_INFO,
+  COMMANDS,
+  GLOBAL_FLAGS,
+  optionsFor,
+  type Command,
+  type OptionDef,
+} from './option-table.js';
 
-const COMMON = `common options:
-  --proc-root DIR   read DIR instead of /proc (a debug pod's /host/proc, or a fixture)
-  --sys-root DIR    read DIR instead of /sys
-  --kmsg FILE       read kernel log text from FILE ('-' for stdin) instead of /dev/kmsg
-  --interval D      refresh period (default 1s); D like 500ms, 2s, 1m
-  --order N         the allocation order to watch (default: highest recent failure, else 3)
-  --pagetypeinfo-interval D   how often to read pagetypeinfo (default: every tick,
-                    backing off to 10s when a read takes over 20 ms)
-  --read-only       no remediation hotkeys
-  --version, --help
+export const HELP_WIDTH = 80;
+const OPTION_COLUMN = 24;
 
-live screen and guard:
-  --audit-log PATH  where compact / drop-caches actions are logged as JSON lines
-                    (default $XDG_STATE_HOME/fragtop/audit.log or ~/.local/state/fragtop/audit.log)`;
+/** Words wrapped to `width`, every line after the first indented by `indent`. */
+export function wrap(text: string, width: number, indent: number, firstIndent = indent): string[] {
+  const lines: string[] = [];
+  let line = ' '.repeat(firstIndent);
+  let empty = true;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = ' '.repeat(indent);
+      empty = true;
+    }
+    line += (empty ? '' : ' ') + word;
+    empty = false;
+  }
+  if (!empty) lines.push(line);
+  return lines;
+}
 
-const USAGE = `usage:
-  fragtop [options]                 live monitor on /proc, refreshed every second
-  fragtop replay FILE [options]     the same screen over a recording
-  fragtop record [--out FILE] [--duration D]   capture frames without a UI
-  fragtop snapshot [--json] [--replay FILE [--at TIME]]   one frame as text or JSON, then exit
-                                    TIME: -5m (from the end), +30s (from the start), 14:15:31, ISO date
-  fragtop check --order N [--min-blocks K]     exit 0 ok, 1 problem, 2 unknown; one line on stdout
-  fragtop guard --order N --min-blocks K [--action compact|drop-caches=1|2|3]
-                [--cooldown D] [--dry-run]    headless watcher that remediates on a threshold
-  fragtop metrics --listen ADDR | --textfile PATH   Prometheus exposition
-  fragtop demo                      replays a bundled incident; works on any OS`;
+/** `-d, --interval D` as help shows it. */
+export function optionLabel(option: {
+  long: string;
+  short?: string;
+  value?: string;
+  aliases?: readonly string[];
+}): string {
+  const names = [option.short, option.long].filter(Boolean).join(', ');
+  return `${names}${option.value ? ` ${option.value}` : ''}`;
+}
+
+function defaultFor(option: OptionDef, command: Command): string | undefined {
+  return option.defaults?.[command] ?? option.defaults?.all;
+}
+
+function optionLines(option: OptionDef, command: Command): string[] {
+  const label = `  ${optionLabel(option)}`;
+  const fallback = defaultFor(option, command);
+  const aliases = option.aliases?.length ? ` (also ${option.aliases.join(', ')})` : '';
+  const help = `${option.help}${aliases}${fallback ? ` (default: ${fallback})` : ''}`;
+  if (label.length + 2 <= OPTION_COLUMN) {
+    const [first = '', ...rest] = wrap(help, HELP_WIDTH, OPTION_COLUMN);
+    return [label.padEnd(OPTION_COLUMN) + first.trimStart(), ...rest];
+  }
+  return [label, ...wrap(help, HELP_WIDTH, OPTION_COLUMN)];
+}
+
+const usageLine = (command: Command) =>
+  `fragtop ${COMMAND_INFO[command].usage}`.replace('fragtop [', 'fragtop [');
+
+function commandPage(command: Command): string {
+  const info = COMMAND_INFO[command];
+  const lines = [
+    ...wrap(`usage: fragtop ${info.usage}`, HELP_WIDTH, 8, 0),
+    '',
+    ...wrap(info.summary, HELP_WIDTH, 0),
+    '',
+    'options:',
+    ...optionsFor(command).flatMap((option) => optionLines(option, command)),
+    ...GLOBAL_FLAGS.map((flag) => `  ${optionLabel(flag)}`.padEnd(OPTION_COLUMN) + flag.help),
+    '',
+    'examples:',
+    ...info.examples.map((example) => `  ${example}`),
+    '',
+    'exit codes:',
+    ...info.exitCodes.flatMap(([code, meaning]) =>
+      wrap(meaning, HELP_WIDTH, 6).map((line, i) => (i === 0 ? `  ${code}   ${line.trimStart()}` : line)),
+    ),
+  ];
+  if (command === 'live')
+    lines.push('', 'In the screen press ? for the keys; c compacts and d drops caches after asking.');
+  return `${lines.join('\n')}\n`;
+}
+
+function overview(): string {
+  const commands = COMMANDS.filter((command) => command !== 'live').map((command) => {
+    const first = COMMAND_INFO[command].summary.split(/(?<=\.)\s/)[0] ?? '';
+    const [head = '', ...rest] = wrap(first, HELP_WIDTH, 12);
+    return [`  ${command.padEnd(10)}${head.trimStart()}`, ...rest];
+  });
+  return [
+    'fragtop: a top-like monitor for Linux memory fragmentation',
+    '',
+    `usage: ${usageLine('live')}`,
+    '       fragtop COMMAND [options]',
+    '',
+    'commands:',
+    ...commands.flat(),
+    '',
+    'fragtop COMMAND --help shows its options, defaults, examples and exit codes.',
+    '',
+    commandPage('live').replace(/^usage:.*\n\n/, ''),
+  ]
+    .join('\n')
+    .replace(/\n+$/, '\n');
+}
 
 export function helpText(command: Command | null): string {
-  const head =
-    command === null
-      ? 'fragtop: a top-like monitor for Linux memory fragmentation'
-      : `fragtop ${command}: see the usage line below`;
-  return `${head}\n\n${USAGE}\n\n${COMMON}\n\nIn the live screen press ? for the keys; c compacts and d drops caches after asking.\n`;
+  return command === null ? overview() : commandPage(command);
 }

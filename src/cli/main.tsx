@@ -2,7 +2,9 @@
 import './v8-footprint.js';
 import { existsSync, statSync } from 'node:fs';
 import { helpText } from './help-text.js';
+import { outputStyle } from './output-style.js';
 import { parseArgs, type Options } from './parse-args.js';
+import { watchOutput } from './output-errors.js';
 
 declare const FRAGTOP_VERSION: string;
 
@@ -16,6 +18,8 @@ function checkRoots(options: Options): string | null {
   }
   return null;
 }
+
+const output = watchOutput(process.stdout, process.stderr);
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseArgs(argv);
@@ -39,30 +43,55 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`fragtop: ${rootError}\n`);
     return 2;
   }
-  if (options.kmsg === '-' && (command === 'live' || command === 'replay' || command === 'demo')) {
+  const style = outputStyle(process.env, options, {
+    stdin: Boolean(process.stdin.isTTY),
+    stdout: Boolean(process.stdout.isTTY),
+  });
+  const display = { color: style.color, ascii: style.ascii };
+  // fragtop honours NO_COLOR itself (no colour, but underline and bold still tell pass from fail); left in the
+  // environment, the terminal library would drop every attribute, not only colour.
+  delete process.env['NO_COLOR'];
+  const screen = (command === 'live' && !style.batch) || command === 'replay' || command === 'demo';
+  if (options.kmsg === '-' && screen) {
     // The screen reads its keys from stdin: it cannot also be the kernel log.
     process.stderr.write(
       'fragtop: --kmsg - reads stdin, which the screen needs for keys; give a file, or use fragtop snapshot\n',
     );
     return 2;
   }
-  const io = { stdout: process.stdout, stderr: process.stderr };
+  // A reader that went away (or a full disk) stops the streaming modes as SIGTERM would.
+  const io = { stdout: process.stdout, stderr: process.stderr, signal: output.signal };
   // Each mode loads only what it needs: snapshot, record and guard start without Ink and React.
   switch (command) {
     case 'live':
-      return (await import('./run-live.js')).runLive(options);
+      if (style.batch) {
+        // Said on stderr so the frames on stdout stay clean, and only to a person at a terminal.
+        if (style.batchBecause && process.stderr.isTTY && options.frames === null)
+          process.stderr.write(`fragtop: ${style.batchBecause}: printing frames like top -b (-n N stops)\n`);
+        return (await import('./run-batch.js')).runBatch(options, io, style.ascii);
+      }
+      if (options.json) {
+        process.stderr.write(
+          'fragtop: --json is for batch output: fragtop -b --json, or fragtop snapshot --json\n',
+        );
+        return 2;
+      }
+      return (await import('./run-live.js')).runLive(options, display);
     case 'snapshot':
-      return (await import('./run-snapshot.js')).runSnapshot(options, process.stdout);
+      return (await import('./run-snapshot.js')).runSnapshot(options, process.stdout, style.ascii);
     case 'replay':
-      return (await import('./run-replay.js')).runReplay(options, file ?? '', 'replay');
+      return (await import('./run-replay.js')).runReplay(options, file ?? '', 'replay', display);
     case 'demo': {
       const { demoRecordingPath, runReplay } = await import('./run-replay.js');
-      return runReplay(options, demoRecordingPath(), 'demo');
+      return runReplay(options, demoRecordingPath(), 'demo', display);
     }
     case 'check':
       return (await import('./run-check.js')).runCheck(options, process.stdout);
     case 'metrics':
-      return (await import('./run-metrics.js')).runMetrics(options, { stderr: process.stderr });
+      return (await import('./run-metrics.js')).runMetrics(options, {
+        stderr: process.stderr,
+        signal: output.signal,
+      });
     case 'record':
       return (await import('./run-record.js')).runRecord(options, io);
     case 'guard': {
@@ -73,21 +102,29 @@ async function main(argv: string[]): Promise<number> {
         options.intervalGiven ? {} : { defaultIntervalMs: GUARD_DEFAULT_INTERVAL_MS },
       );
     }
+    case 'map':
+      return (await import('./run-map.js')).runMap(options, process.stdout);
+    case 'events':
+      return (await import('./run-events.js')).runEvents(options, io);
     default:
       process.stderr.write(`fragtop: "${command}" is not available in this version\n`);
       return 1;
   }
 }
 
+/** Exits once stdout has taken everything; a write that failed decides the code (141 for a closed pipe, else 1). */
+async function exit(code: number): Promise<never> {
+  await output.flush();
+  const failure = output.failure();
+  if (failure?.message) process.stderr.write(`${failure.message}\n`);
+  // Interactive and long-running modes may leave handles (the kernel log, timers) open: exit explicitly.
+  process.exit(failure ? failure.exitCode : code);
+}
+
 main(process.argv.slice(2)).then(
-  (code) => {
-    // Interactive and long-running modes may leave handles (the kernel log, timers) open: exit explicitly.
-    process.exitCode = code;
-    if (process.stdout.writableNeedDrain) process.stdout.once('drain', () => process.exit(code));
-    else process.exit(code);
-  },
+  (code) => exit(code),
   (error: unknown) => {
     process.stderr.write(`fragtop: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
+    return exit(1);
   },
 );

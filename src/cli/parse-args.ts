@@ -1,44 +1,17 @@
-// Command-line parsing: pure, so every mistake a user can make is tested and gets one clear line.
-import { parseDuration } from './duration.js';
+// Command-line parsing from the option table: pure, so every mistake a user can make is tested and gets one line.
+import {
+  COMMANDS,
+  defaultOptions,
+  GLOBAL_FLAGS,
+  OPTIONS,
+  optionsFor,
+  spellings,
+  type Command,
+  type OptionDef,
+  type Options,
+} from './option-table.js';
 
-export const COMMANDS = [
-  'live',
-  'replay',
-  'record',
-  'snapshot',
-  'check',
-  'guard',
-  'metrics',
-  'demo',
-] as const;
-export type Command = (typeof COMMANDS)[number];
-
-export interface CommonOptions {
-  procRoot: string;
-  sysRoot: string;
-  kmsg: string | null;
-  intervalMs: number;
-  /** Whether --interval was given; modes with another default (guard) use theirs otherwise. */
-  intervalGiven: boolean;
-  order: number | null;
-  pagetypeinfoIntervalMs: number | null;
-  readOnly: boolean;
-}
-
-export interface Options extends CommonOptions {
-  json: boolean;
-  out: string | null;
-  durationMs: number | null;
-  minBlocks: number | null;
-  listen: string | null;
-  textfile: string | null;
-  replay: string | null;
-  at: string | null;
-  action: string | null;
-  cooldownMs: number | null;
-  dryRun: boolean;
-  auditLog: string | null;
-}
+export { COMMANDS, defaultOptions, type Command, type CommonOptions, type Options } from './option-table.js';
 
 export type ParsedArgs =
   | { kind: 'run'; command: Command; file: string | null; options: Options }
@@ -46,139 +19,41 @@ export type ParsedArgs =
   | { kind: 'version' }
   | { kind: 'error'; message: string };
 
-type OptionSpec =
-  | { name: string; type: 'flag'; set: (o: Options) => void }
-  | { name: string; type: 'value'; set: (o: Options, value: string) => string | null };
-
-function durationOption(name: string, set: (o: Options, ms: number) => void, allowZero = false): OptionSpec {
-  return {
-    name,
-    type: 'value',
-    set: (o, value) => {
-      const ms = parseDuration(value);
-      if (ms === null || (!allowZero && ms <= 0))
-        return `${name} expects a duration like 500ms, 2s or 1m, got "${value}"`;
-      set(o, ms);
-      return null;
-    },
-  };
+function findOption(list: readonly OptionDef[], name: string): OptionDef | undefined {
+  return list.find((option) => spellings(option).includes(name));
 }
 
-function integerOption(
-  name: string,
-  min: number,
-  max: number,
-  set: (o: Options, n: number) => void,
-): OptionSpec {
-  return {
-    name,
-    type: 'value',
-    set: (o, value) => {
-      const n = Number(value);
-      if (!/^\d+$/.test(value) || n < min || n > max)
-        return `${name} expects a whole number from ${min} to ${max}, got "${value}"`;
-      set(o, n);
-      return null;
-    },
-  };
-}
-
-function stringOption(name: string, set: (o: Options, value: string) => void): OptionSpec {
-  return {
-    name,
-    type: 'value',
-    set: (o, value) => {
-      if (value === '') return `${name} expects a value`;
-      set(o, value);
-      return null;
-    },
-  };
-}
-
-const COMMON: OptionSpec[] = [
-  stringOption('--proc-root', (o, v) => (o.procRoot = v)),
-  stringOption('--sys-root', (o, v) => (o.sysRoot = v)),
-  stringOption('--kmsg', (o, v) => (o.kmsg = v)),
-  durationOption('--interval', (o, ms) => {
-    o.intervalMs = ms;
-    o.intervalGiven = true;
-  }),
-  integerOption('--order', 0, 20, (o, n) => (o.order = n)),
-  durationOption('--pagetypeinfo-interval', (o, ms) => (o.pagetypeinfoIntervalMs = ms)),
-  { name: '--read-only', type: 'flag', set: (o) => (o.readOnly = true) },
-];
-
-const BY_COMMAND: Record<Command, OptionSpec[]> = {
-  live: [stringOption('--audit-log', (o, v) => (o.auditLog = v))],
-  replay: [],
-  record: [
-    stringOption('--out', (o, v) => (o.out = v)),
-    durationOption('--duration', (o, ms) => (o.durationMs = ms)),
-  ],
-  snapshot: [
-    { name: '--json', type: 'flag', set: (o) => (o.json = true) },
-    stringOption('--replay', (o, v) => (o.replay = v)),
-    stringOption('--at', (o, v) => (o.at = v)),
-  ],
-  check: [integerOption('--min-blocks', 0, Number.MAX_SAFE_INTEGER, (o, n) => (o.minBlocks = n))],
-  guard: [
-    integerOption('--min-blocks', 0, Number.MAX_SAFE_INTEGER, (o, n) => (o.minBlocks = n)),
-    stringOption('--action', (o, v) => (o.action = v)),
-    durationOption('--cooldown', (o, ms) => (o.cooldownMs = ms), true),
-    { name: '--dry-run', type: 'flag', set: (o) => (o.dryRun = true) },
-    stringOption('--audit-log', (o, v) => (o.auditLog = v)),
-  ],
-  metrics: [
-    stringOption('--listen', (o, v) => (o.listen = v)),
-    stringOption('--textfile', (o, v) => (o.textfile = v)),
-  ],
-  demo: [],
-};
-
-export function defaultOptions(): Options {
-  return {
-    procRoot: '/proc',
-    sysRoot: '/sys',
-    kmsg: null,
-    intervalMs: 1000,
-    intervalGiven: false,
-    order: null,
-    pagetypeinfoIntervalMs: null,
-    readOnly: false,
-    json: false,
-    out: null,
-    durationMs: null,
-    minBlocks: null,
-    listen: null,
-    textfile: null,
-    replay: null,
-    at: null,
-    action: null,
-    cooldownMs: null,
-    dryRun: false,
-    auditLog: null,
-  };
-}
+const shown = (command: Command) => (command === 'live' ? 'fragtop' : `fragtop ${command}`);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const args = [...argv];
   let command: Command = 'live';
   const first = args[0];
   if (first !== undefined && !first.startsWith('-')) {
-    if (first === 'help') return { kind: 'help', command: null };
+    if (first === 'help') {
+      const topic = args[1];
+      return {
+        kind: 'help',
+        command: (COMMANDS as readonly string[]).includes(topic ?? '') ? (topic as Command) : null,
+      };
+    }
     if (!(COMMANDS as readonly string[]).includes(first) || first === 'live')
       return { kind: 'error', message: `unknown command "${first}" (try fragtop --help)` };
     command = first as Command;
     args.shift();
   }
-  const specs = [...COMMON, ...BY_COMMAND[command]];
+  // --help and --version win wherever they are, even after a mistake (guard --order x --help).
+  for (const arg of args) {
+    if (arg === '--') break;
+    const global = GLOBAL_FLAGS.find((flag) => arg === flag.long || arg === flag.short);
+    if (global?.long === '--help') return { kind: 'help', command: command === 'live' ? null : command };
+    if (global?.long === '--version') return { kind: 'version' };
+  }
+  const specs = optionsFor(command);
   const options = defaultOptions();
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '--help' || arg === '-h')
-      return { kind: 'help', command: command === 'live' ? null : command };
-    if (arg === '--version' || arg === '-V') return { kind: 'version' };
     if (arg === '--') {
       positional.push(...args.slice(i + 1));
       break;
@@ -187,24 +62,30 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       positional.push(arg);
       continue;
     }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const spec = specs.find((s) => s.name === name);
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    // Short options take their value attached as well, like top: -d2, -n3.
+    const attached = !arg.startsWith('--') && arg.length > 2 ? arg.slice(2) : null;
+    const name = eq > 0 ? arg.slice(0, eq) : attached !== null ? arg.slice(0, 2) : arg;
+    const spec = findOption(specs, name);
     if (!spec) {
-      const elsewhere = Object.entries(BY_COMMAND).find(([, list]) => list.some((s) => s.name === name));
+      const elsewhere = findOption(OPTIONS, name);
       return {
         kind: 'error',
         message: elsewhere
-          ? `${name} belongs to "fragtop ${elsewhere[0]}", not "${command === 'live' ? 'fragtop' : `fragtop ${command}`}"`
-          : `unknown option ${name} (try fragtop --help)`,
+          ? `${name} belongs to "fragtop ${elsewhere.commands.find((c) => c !== 'live') ?? 'live'}", not "${shown(command)}"`
+          : `unknown option ${name} (try ${shown(command)} --help)`,
       };
     }
-    if (spec.type === 'flag') {
-      if (eq > 0) return { kind: 'error', message: `${name} takes no value` };
-      spec.set(options);
+    if (spec.value === undefined) {
+      // Short flags bundle like top's: -bn3 is -b -n3.
+      const bundled = attached !== null && findOption(OPTIONS, `-${attached[0]}`) !== undefined;
+      if (eq > 0 || (attached !== null && !bundled))
+        return { kind: 'error', message: `${name} takes no value` };
+      spec.set(options, '');
+      if (bundled) args.splice(i + 1, 0, `-${attached}`);
       continue;
     }
-    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+    const value = eq > 0 ? arg.slice(eq + 1) : (attached ?? args[++i]);
     if (value === undefined) return { kind: 'error', message: `${name} expects a value` };
     const error = spec.set(options, value);
     if (error) return { kind: 'error', message: error };
@@ -214,7 +95,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (needsFile && positional.length !== 1)
     return { kind: 'error', message: 'fragtop replay expects one recording FILE' };
   if (!needsFile && positional.length > 0)
-    return { kind: 'error', message: `unexpected argument "${positional[0]}" (try fragtop --help)` };
+    return {
+      kind: 'error',
+      message: `unexpected argument "${positional[0]}" (try ${shown(command)} --help)`,
+    };
   if (command === 'check' && options.order === null)
     return { kind: 'error', message: 'fragtop check needs --order N' };
   if (command === 'guard' && (options.order === null || options.minBlocks === null))

@@ -2,8 +2,9 @@
 import { buildSnapshot } from '../analyze/build-snapshot.js';
 import { orderVerdict } from '../analyze/order-verdict.js';
 import { pagetypeinfoMatters } from '../analyze/pagetypeinfo-need.js';
-import { checkSnapshot } from '../export/check.js';
+import { checkSnapshot, withKernelLogProblem } from '../export/check.js';
 import { PROC_FILES } from '../model/raw-frame.js';
+import { kernelLogProbeFor } from './kernel-log-for.js';
 import { ProcSource } from '../sources/proc-source.js';
 import type { Options } from './parse-args.js';
 
@@ -22,7 +23,10 @@ export async function runCheck(options: Options, stdout: NodeJS.WritableStream):
       const { pagetypeinfo } = (await pagetypes.read()).files;
       snapshot = buildSnapshot({ ...frame, files: { ...frame.files, pagetypeinfo } });
     }
-    const result = checkSnapshot(snapshot, order, minBlocks);
+    const result = withKernelLogProblem(
+      checkSnapshot(snapshot, order, minBlocks),
+      kernelLogProbeFor(options),
+    );
     stdout.write(`${result.line}\n`);
     return result.exitCode;
   } catch (error) {

@@ -4,12 +4,16 @@ import { ProcSource } from '../sources/proc-source.js';
 import { startSampler } from '../sources/sampler.js';
 import { createFragtopStore } from '../store/create-store.js';
 import type { Options } from './parse-args.js';
-import { kernelLogFor } from './kernel-log-for.js';
+import { kernelLogFor, kernelLogStateOf } from './kernel-log-for.js';
 import { createLiveRecorder } from '../controllers/live-recorder.js';
 import { createRemediationController } from '../controllers/remediation-controller.js';
+import { createInsideController } from '../controllers/inside-controller.js';
 import { hasTerminal, NO_TERMINAL_MESSAGE } from './terminal.js';
 
-export async function runLive(options: Options): Promise<number> {
+export async function runLive(
+  options: Options,
+  display: { color: boolean; ascii: boolean },
+): Promise<number> {
   if (!hasTerminal()) {
     process.stderr.write(`${NO_TERMINAL_MESSAGE}\n`);
     return 1;
@@ -20,24 +24,38 @@ export async function runLive(options: Options): Promise<number> {
     intervalMs: options.intervalMs,
     readOnly: options.readOnly,
     order: options.order,
+    slabSort: options.slabSort,
   });
   const source = new ProcSource({
     procRoot: options.procRoot,
     pagetypeinfoIntervalMs: options.pagetypeinfoIntervalMs,
   });
-  const { log, note } = await kernelLogFor(options);
-  store.getState().actions.setNotes({ kernelLog: note });
+  const { log, note, state } = await kernelLogFor(options);
+  store.getState().actions.setNotes({ kernelLog: note, kernelLogState: state.state });
+  store.getState().actions.setLogTimeReference(log?.status.mtimeMs ?? null);
   const recorder = createLiveRecorder({ store, intervalMs: options.intervalMs });
+  // The pageblock map and the trace events ride on the sampled frames, so recordings and replay carry them.
+  const inside = createInsideController({ store, procRoot: options.procRoot });
   const sampler = startSampler({
     source,
     log,
     intervalMs: options.intervalMs,
-    onFrame: (frame) => {
+    onFrame: (sampled) => {
       const { actions } = store.getState();
+      const frame = inside.attach(sampled);
       actions.ingest(frame);
       recorder.onFrame(frame);
       const status = source.status();
-      actions.setNotes({ pagetypeinfo: status.pagetypeinfoNote, pageSize: status.pageSizeNote });
+      // journalctl may start showing kernel messages after it was opened: the log's state can change.
+      const now = kernelLogStateOf(log, state);
+      // The header's note line carries what is unknown about the machine: its page size, kernel or host.
+      const identity = [status.pageSizeNote, status.identityNote].filter(Boolean).join(' · ') || null;
+      actions.setNotes({
+        pagetypeinfo: status.pagetypeinfoNote,
+        pageSize: identity,
+        kernelLog: now.state === 'read' ? null : (now.reason ?? note),
+        kernelLogState: now.state,
+      });
     },
     onError: (error) => store.getState().actions.setFlash(`sampling failed: ${(error as Error).message}`),
   });
@@ -54,11 +72,16 @@ export async function runLive(options: Options): Promise<number> {
   const { runScreenSession } = await screen;
   return runScreenSession({
     store,
-    controllers: { remediation, recorder },
+    display,
+    frameLimit: options.frames,
+    controllers: { remediation, recorder, inside },
     onStop: async () => {
+      // Tracing is restored at once (synchronously), before anything that could wait.
+      const insideStopped = inside.stop();
       // A compaction or drop already written is measured and audited before the process ends.
       await remediation.settled();
       sampler.stop();
+      await insideStopped;
       log?.close();
       await recorder.stop();
     },

@@ -1,13 +1,14 @@
 // `fragtop metrics --listen ADDR | --textfile PATH`: Prometheus exposition, refreshed every --interval.
-import { rename, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { prometheusText } from '../export/prometheus.js';
 import { ProcSource } from '../sources/proc-source.js';
 import { startSampler } from '../sources/sampler.js';
+import { createTextfileWriter } from '../sources/textfile-writer.js';
 import type { RawFrame } from '../model/raw-frame.js';
 import { createFragtopStore, type FragtopStore } from '../store/create-store.js';
 import { selectDiagnosis } from '../store/select-diagnosis.js';
-import { kernelLogFor } from './kernel-log-for.js';
+import { kernelLogFor, kernelLogStateOf } from './kernel-log-for.js';
+import type { KernelLogState } from '../model/kernel-log-state.js';
 import type { Options } from './parse-args.js';
 
 export interface MetricsIo {
@@ -29,7 +30,7 @@ export function parseListenAddress(text: string): { host: string | undefined; po
   return { host: match[1] ?? (match[2] || undefined), port };
 }
 
-async function exposition(store: FragtopStore): Promise<string | null> {
+async function exposition(store: FragtopStore, kernelLog: () => KernelLogState): Promise<string | null> {
   const state = store.getState();
   const { latest, failureLog } = state.sample;
   if (!latest) return null;
@@ -38,6 +39,8 @@ async function exposition(store: FragtopStore): Promise<string | null> {
     diagnosis: selectDiagnosis(state),
     failures: failureLog.failures,
     suppressedFailures: failureLog.suppressed,
+    failuresDropped: failureLog.droppedFailures,
+    kernelLogRead: kernelLog().state === 'not-requested' ? null : kernelLog().state === 'read',
   });
 }
 
@@ -53,17 +56,17 @@ export async function runMetrics(options: Options, io: MetricsIo): Promise<numbe
     procRoot: options.procRoot,
     pagetypeinfoIntervalMs: options.pagetypeinfoIntervalMs ?? 3_600_000,
   });
-  const { log } = await kernelLogFor(options);
+  const { log, state } = await kernelLogFor(options);
+  store.getState().actions.setLogTimeReference(log?.status.mtimeMs ?? null);
+  const logState = () => kernelLogStateOf(log, state);
   let failed: string | null = null;
   let first = true;
 
-  const writeTextfile = async (path: string) => {
-    const text = await exposition(store);
-    if (text === null) return;
-    // The textfile collector may read at any moment: write beside it, then rename over it.
-    const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, text);
-    await rename(temporary, path);
+  // The textfile collector may read at any moment: each write goes beside the file, then is renamed over it.
+  const textfile = options.textfile === null ? null : createTextfileWriter(options.textfile);
+  const writeTextfile = async () => {
+    const text = await exposition(store, logState);
+    if (text !== null && textfile !== null) await textfile.write(text);
   };
 
   let server: Server | null = null;
@@ -85,7 +88,7 @@ export async function runMetrics(options: Options, io: MetricsIo): Promise<numbe
         intervalMs: options.intervalMs,
         onFrame: (frame) => {
           ingest(frame);
-          writeTextfile(options.textfile!).then(
+          writeTextfile().then(
             () => {
               if (first) io.onReady?.(options.textfile!);
               first = false;
@@ -128,7 +131,7 @@ export async function runMetrics(options: Options, io: MetricsIo): Promise<numbe
         return;
       }
       fresh()
-        .then(() => exposition(store))
+        .then(() => exposition(store, logState))
         .then(
           (text) => {
             if (text === null) response.writeHead(503).end('no frame read yet\n');
@@ -149,6 +152,7 @@ export async function runMetrics(options: Options, io: MetricsIo): Promise<numbe
     if (listening) {
       sampler?.stop();
       log?.close();
+      await textfile?.close();
       io.stderr.write(`fragtop metrics: ${listening}\n`);
       return 1;
     }
@@ -161,6 +165,15 @@ export async function runMetrics(options: Options, io: MetricsIo): Promise<numbe
   await stopped;
   sampler?.stop();
   log?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  // A write in progress finishes and its temporary file is gone before the process ends.
+  await textfile?.close();
+  await new Promise<void>((resolve) => {
+    if (!server) return resolve();
+    server.close(() => resolve());
+    // close() waits for every open connection; a scraper's idle keep-alive socket would hold the exit for ever.
+    server.closeIdleConnections();
+    // A request still being answered gets a moment, then its socket goes too.
+    setTimeout(() => server?.closeAllConnections(), 1000).unref();
+  });
   return failed ? 1 : 0;
 }

@@ -21,7 +21,12 @@ const DEMO_SPEED = 4;
 const DEMO_NOTE =
   'demo: a CentOS 7 Kubernetes node fragments until the container runtime (exe) cannot get an order-6 block for a pod network namespace (space pauses, ←/→ step)';
 
-export async function runReplay(options: Options, file: string, mode: Mode): Promise<number> {
+export async function runReplay(
+  options: Options,
+  file: string,
+  mode: Mode,
+  display: { color: boolean; ascii: boolean } = { color: true, ascii: false },
+): Promise<number> {
   const opened = await openRecordingOrExplain(file);
   if ('error' in opened) {
     process.stderr.write(`fragtop: ${opened.error}\n`);
@@ -43,6 +48,7 @@ export async function runReplay(options: Options, file: string, mode: Mode): Pro
     readOnly: true,
     // The bundled incident is an order-6 failure: watch order 6 from the first frame.
     order: options.order ?? (isDemo ? DEMO_ORDER : null),
+    slabSort: options.slabSort,
   });
   store.getState().actions.setNotes({
     recording: isDemo ? DEMO_NOTE : `replay of ${file} · ${recording.frameCount} frames`,
@@ -70,6 +76,7 @@ export async function runReplay(options: Options, file: string, mode: Mode): Pro
     const { runScreenSession } = await screen;
     return await runScreenSession({
       store,
+      display,
       controllers: { player, submitPrompt: onPromptSubmit },
       onStop: () => player.stop(),
     });

@@ -2,36 +2,30 @@
 // frame of a recording with --replay FILE --at TIME.
 import { ProcSource } from '../sources/proc-source.js';
 import type { Recording } from '../sources/recording-reader.js';
-import { createFragtopStore, targetOrderOf, type FragtopStore } from '../store/create-store.js';
-import { selectDiagnosis } from '../store/select-diagnosis.js';
-import { snapshotJson } from '../export/snapshot-json.js';
-import { snapshotText } from '../export/snapshot-text.js';
+import { createFragtopStore, type FragtopStore } from '../store/create-store.js';
+import { formatFrame, frameInput, nothingReadable, type ExtraProblem } from './frame-output.js';
 import { parseJumpTime } from './jump-time.js';
 import type { Options } from './parse-args.js';
-import { kernelLogFor } from './kernel-log-for.js';
+import { kernelLogFor, kernelLogStateOf } from './kernel-log-for.js';
+import type { KernelLogState } from '../model/kernel-log-state.js';
 import { openRecordingOrExplain } from './recording-open.js';
-
-type ExtraProblem = { source: string; message: string };
+import { withPageblockMap } from './map-read.js';
 
 function print(
   store: FragtopStore,
   options: Options,
   stdout: NodeJS.WritableStream,
   extraProblems: ExtraProblem[],
-) {
-  const state = store.getState();
-  const { latest: snapshot, failureLog, rates } = state.sample;
-  if (!snapshot) throw new Error('no frame was captured');
-  const input = {
-    snapshot,
-    targetOrder: targetOrderOf(state),
-    failures: failureLog.failures,
-    suppressedFailures: failureLog.suppressed,
-    diagnosis: selectDiagnosis(state),
-    rates,
-    extraProblems,
-  };
-  stdout.write(options.json ? `${JSON.stringify(snapshotJson(input), null, 2)}\n` : snapshotText(input));
+  ascii: boolean,
+  kernelLog: KernelLogState | null = null,
+): number {
+  const input = frameInput(store, extraProblems, options.slabSort, kernelLog);
+  if (!input) throw new Error('no frame was captured');
+  stdout.write(formatFrame(input, options.json ? 'json' : 'text', ascii));
+  const nothing = nothingReadable(input);
+  // The frame says what could not be read; scripts also need to know that nothing was.
+  if (nothing) process.stderr.write(`fragtop: ${nothing}\n`);
+  return nothing ? 1 : 0;
 }
 
 /**
@@ -56,6 +50,7 @@ async function snapshotOfRecording(
   options: Options,
   file: string,
   stdout: NodeJS.WritableStream,
+  ascii: boolean,
 ): Promise<number> {
   const opened = await openRecordingOrExplain(file);
   if ('error' in opened) {
@@ -79,32 +74,51 @@ async function snapshotOfRecording(
     if (at.index > 0) actions.ingest({ ...recording.frameAt(at.index - 1), kmsg: [] });
     actions.ingest({ ...recording.frameAt(at.index), kmsg: [] });
     actions.setLog(recording.logLinesUpTo(at.index));
-    print(
+    return print(
       store,
       options,
       stdout,
       recording.warnings.map((message) => ({ source: 'recording', message })),
+      ascii,
     );
-    return 0;
   } finally {
     recording.close();
   }
 }
 
-export async function runSnapshot(options: Options, stdout: NodeJS.WritableStream): Promise<number> {
-  if (options.replay !== null) return snapshotOfRecording(options, options.replay, stdout);
+export async function runSnapshot(
+  options: Options,
+  stdout: NodeJS.WritableStream,
+  ascii = false,
+): Promise<number> {
+  if (options.replay !== null) return snapshotOfRecording(options, options.replay, stdout, ascii);
   const source = new ProcSource({ procRoot: options.procRoot, pagetypeinfoIntervalMs: null });
-  const { log, note } = await kernelLogFor(options);
+  const { log, note, state } = await kernelLogFor(options, { follow: false });
   try {
-    const frame = await source.read();
     const store = createFragtopStore({ order: options.order, intervalMs: options.intervalMs });
-    store.getState().actions.ingest({ ...frame, kmsg: log?.drain() ?? [] });
+    const { actions } = store.getState();
+    actions.setLogTimeReference(log?.status.mtimeMs ?? null);
+    // With --interval D, a first sample D earlier makes the rates real (vmstat counters per second).
+    if (options.intervalGiven) {
+      actions.ingest(await source.read());
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
+    }
+    const sampled = await source.read();
+    const frame = options.map ? await withPageblockMap(sampled, options.procRoot) : sampled;
+    actions.ingest({ ...frame, kmsg: log?.drain() ?? [] });
     const status = source.status();
-    print(store, options, stdout, [
-      ...(note ? [{ source: 'kmsg', message: note }] : []),
-      ...(status.pageSizeNote ? [{ source: 'page size', message: status.pageSizeNote }] : []),
-    ]);
-    return 0;
+    return print(
+      store,
+      options,
+      stdout,
+      [
+        ...(note ? [{ source: 'kmsg', message: note }] : []),
+        ...(status.pageSizeNote ? [{ source: 'page size', message: status.pageSizeNote }] : []),
+        ...(status.identityNote ? [{ source: 'identity', message: status.identityNote }] : []),
+      ],
+      ascii,
+      kernelLogStateOf(log, state),
+    );
   } finally {
     log?.close();
   }

@@ -1,29 +1,57 @@
-// Runs the Ink screen for a store: alternate screen in, and back out on q, Ctrl-C, SIGTERM, SIGHUP and crashes.
-import { render } from 'ink';
+// Runs the Ink screen for a store: alternate screen in, and back out on q, Ctrl-C, SIGTERM, SIGHUP, SIGQUIT, a lost
+// terminal and crashes; Ctrl-Z and SIGTSTP hand the terminal back to the shell until SIGCONT, as top does.
+import { render, useInput, useStdout } from 'ink';
+import { useEffect } from 'react';
 import { controllersWith, type Controllers } from '../controllers/controllers.js';
 import type { FragtopStore } from '../store/create-store.js';
 import { App } from '../ui/App.js';
 import { FragtopProvider } from '../ui/StoreContext.js';
-import { colorWanted, enterAlternateScreen } from './terminal.js';
+import { asciiOnly, enterAlternateScreen } from './terminal.js';
 
 export interface ScreenSessionOptions {
   store: FragtopStore;
   /** The screen's controllers; quit is the session's own. */
   controllers?: Partial<Omit<Controllers, 'quit'>>;
+  /** Colour, and ASCII instead of UTF-8 glyphs. */
+  display: { color: boolean; ascii: boolean };
+  /** Quit after this many frames (-n); null for no limit. */
+  frameLimit?: number | null;
   /** Stops sampling or playing; called once, before the terminal is restored. */
   onStop: () => void | Promise<void>;
 }
 
 /** 128 + the signal number, as a shell reports a process killed by it. */
-const EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+const EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = {
+  SIGHUP: 129,
+  SIGINT: 130,
+  SIGQUIT: 131,
+  SIGTERM: 143,
+};
+const STOP_SIGNALS = Object.keys(EXIT_CODES) as NodeJS.Signals[];
+/** After a signal or a lost terminal the process ends within this, even if stopping hangs. */
+const SIGNAL_EXIT_DEADLINE_MS = 3000;
+
+/** Inside the tree: Ctrl-Z (a key in raw mode, not a signal) and Ink's own writer, which redraws the last frame. */
+function SessionHooks(props: {
+  onSuspendKey: () => void;
+  onWriter: (write: (data: string) => void) => void;
+}) {
+  const { write } = useStdout();
+  useEffect(() => props.onWriter(write), [write]);
+  useInput((input, key) => {
+    if (key.ctrl && input === 'z') props.onSuspendKey();
+  });
+  return null;
+}
 
 /** Shows the screen until the user quits or a signal arrives; resolves with the exit code. */
 export async function runScreenSession(options: ScreenSessionOptions): Promise<number> {
-  const { stdout, stderr } = process;
+  const { stdout, stderr, stdin } = process;
+  const undoAscii = options.display.ascii ? asciiOnly(stdout) : () => {};
   const terminal = enterAlternateScreen(stdout);
   let exitCode = 0;
   let finished = false;
-  const handle: { ink?: ReturnType<typeof render> } = {};
+  const handle: { ink?: ReturnType<typeof render>; write?: (data: string) => void } = {};
 
   let stopping: void | Promise<void> = undefined;
   const finish = (code: number, message?: string) => {
@@ -33,26 +61,58 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
     stopping = options.onStop();
     handle.ink?.unmount();
     terminal.restore();
+    undoAscii();
     if (message) stderr.write(`${message}\n`);
   };
-  const onSignal = (signal: NodeJS.Signals) => finish(EXIT_CODES[signal] ?? 1);
+  const onSignal = (signal: NodeJS.Signals) => {
+    const code = EXIT_CODES[signal] ?? 1;
+    finish(code);
+    // A recording is closed on the way out, but nothing may keep a process whose terminal is gone alive.
+    setTimeout(() => process.exit(code), SIGNAL_EXIT_DEADLINE_MS);
+  };
+  const onTerminalLost = () => onSignal('SIGHUP');
   const onCrash = (error: unknown) => {
     // Leave the alternate screen first, so the message stays visible.
     finish(1, `fragtop crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  process.on('SIGINT', onSignal);
+  const suspend = () => {
+    if (finished) return;
+    terminal.suspend();
+    // What the terminal driver does for Ctrl-Z outside raw mode: stop this process; the shell takes over.
+    process.kill(process.pid, 'SIGSTOP');
+  };
+  const resume = () => {
+    if (finished) return;
+    terminal.resume();
+    // Ink's writer clears what it drew and draws its last frame again, on the fresh alternate screen.
+    handle.write?.('');
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  process.on('SIGTSTP', suspend);
+  process.on('SIGCONT', resume);
+  stdin.on('end', onTerminalLost);
+  stdin.on('error', onTerminalLost);
+  stdout.on('error', onTerminalLost);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
+
+  // -n N: quit once the Nth frame has been drawn (Ink draws at most every 33 ms).
+  const limit = options.frameLimit ?? null;
+  const unsubscribe =
+    limit === null
+      ? () => {}
+      : options.store.subscribe((state) => {
+          if (state.sample.ticks >= limit) setTimeout(() => finish(0), 100);
+        });
 
   handle.ink = render(
     <FragtopProvider
       store={options.store}
       controllers={controllersWith({ ...options.controllers, quit: () => finish(0) })}
-      display={{ color: colorWanted(process.env) }}
+      display={{ color: options.display.color }}
     >
+      <SessionHooks onSuspendKey={suspend} onWriter={(write) => (handle.write = write)} />
       <App />
     </FragtopProvider>,
     // Only changed lines are written (the build carries Ink 8's fix for the first line it left stale).
@@ -64,11 +124,15 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
     finish(1, `fragtop: ${(error as Error).message}`);
   }
   finish(exitCode);
+  unsubscribe();
   // A recording being written is closed before the process exits.
   await stopping;
-  process.off('SIGTERM', onSignal);
-  process.off('SIGHUP', onSignal);
-  process.off('SIGINT', onSignal);
+  for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+  process.off('SIGTSTP', suspend);
+  process.off('SIGCONT', resume);
+  stdin.off('end', onTerminalLost);
+  stdin.off('error', onTerminalLost);
+  stdout.off('error', onTerminalLost);
   process.off('uncaughtException', onCrash);
   process.off('unhandledRejection', onCrash);
   return exitCode;

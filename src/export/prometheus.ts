@@ -14,6 +14,10 @@ export interface PrometheusInput {
   diagnosis: Diagnosis | null;
   failures: readonly AllocFailure[];
   suppressedFailures: number;
+  /** Reports counted but no longer kept in detail (not in `failures`, so not in alloc_failures). */
+  failuresDropped?: number;
+  /** 1 read, 0 not read; absent when unknown. */
+  kernelLogRead?: boolean | null;
 }
 
 export async function prometheusText(input: PrometheusInput): Promise<string> {
@@ -102,6 +106,15 @@ export async function prometheusText(input: PrometheusInput): Promise<string> {
     'alloc_failures_suppressed',
     'Reports the kernel rate limit did not print (callbacks suppressed).',
   ).set(input.suppressedFailures);
+  gauge(
+    'alloc_failures_dropped',
+    'Reports read from the kernel log whose details were dropped to bound memory (not in alloc_failures).',
+  ).set(input.failuresDropped ?? 0);
+  if (input.kernelLogRead !== undefined && input.kernelLogRead !== null)
+    gauge(
+      'kernel_log_readable',
+      '1 when the kernel log could be read; 0 when it could not (alloc_failures is then unknown, not zero).',
+    ).set(input.kernelLogRead ? 1 : 0);
   const unavailable = gauge('unavailable_sources', '1 for each /proc file that could not be read.', [
     'source',
   ]);

@@ -3,7 +3,8 @@ import { bannerLines, headerText } from '../render/screen-text.js';
 import { failureExplanation, failureSummary } from '../render/failure-text.js';
 import { slabHeader, slabLine } from '../render/slab-layout.js';
 import { countCells, tailCells, zoneColumns, zoneHeader, zoneLabel } from '../render/zones-layout.js';
-import type { SnapshotJsonInput } from './snapshot-json.js';
+import { SLAB_SORTS } from '../store/slab-sort.js';
+import { kernelLogProblem, sortedSlabs, type SnapshotJsonInput } from './snapshot-json.js';
 
 const TEXT_WIDTH = 100;
 const TOP_SLABS = 15;
@@ -30,16 +31,21 @@ export function snapshotText(input: SnapshotJsonInput): string {
           tailCells(zone, targetOrder, snapshot.pageSizeBytes, layout),
       );
   }
-  lines.push('', `Slab caches (top ${TOP_SLABS} by size of ${snapshot.slabs.length})`);
+  const sort = SLAB_SORTS.find((s) => s.key === (input.slabSort ?? 'size'))!;
+  lines.push('', `Slab caches (top ${TOP_SLABS} by ${sort.label} of ${snapshot.slabs.length})`);
   if (snapshot.unavailable.slabinfo) lines.push(`  ${snapshot.unavailable.slabinfo}`);
   else {
     lines.push(slabHeader(TEXT_WIDTH));
-    for (const slab of snapshot.slabs.slice(0, TOP_SLABS)) lines.push(slabLine(slab, TEXT_WIDTH));
+    for (const slab of sortedSlabs(input).slice(0, TOP_SLABS)) lines.push(slabLine(slab, TEXT_WIDTH));
   }
-  lines.push(
-    '',
-    `Allocation failures (${input.failures.length}${input.suppressedFailures ? `, ${input.suppressedFailures} suppressed` : ''})`,
-  );
+  const logProblem = kernelLogProblem(input.kernelLog);
+  const total = input.failureTotal ?? input.failures.length;
+  const dropped = input.failuresDropped ?? 0;
+  const counted = logProblem
+    ? 'unknown: the kernel log was not read'
+    : `${total}${dropped ? `, the oldest ${dropped} not kept` : ''}${input.suppressedFailures ? `, ${input.suppressedFailures} suppressed` : ''}`;
+  lines.push('', `Allocation failures (${counted})`);
+  if (logProblem) lines.push(`  ${logProblem}`);
   for (const failure of [...input.failures].reverse()) {
     lines.push(`  ${failureSummary(failure, snapshot.pageSizeBytes)}`, `    ${failureExplanation(failure)}`);
   }
@@ -47,7 +53,12 @@ export function snapshotText(input: SnapshotJsonInput): string {
     ...Object.entries(snapshot.unavailable).map(([source, message]) => `${source}: ${message}`),
     ...snapshot.problems.map((p) => `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`),
     ...(input.extraProblems ?? []).map((p) => `${p.source}: ${p.message}`),
+    ...(input.logProblems ?? []).map(
+      (p) => `kernel log${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`,
+    ),
   ];
+  if (logProblem && !problems.some((p) => logProblem.endsWith(p.replace(/^[^:]*: /, ''))))
+    problems.push(`kernel log: ${logProblem}`);
   if (problems.length) lines.push('', 'Problems', ...problems.map((p) => `  ${p}`));
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 // The unit that flows from every source (live /proc, fixtures, recordings) into parsing.
+import type { PageblockMapRead, TraceTalliesRead } from './pageblock-map.js';
 
 /** The /proc files fragtop reads each tick, by the name used in frames and recordings. */
 export const PROC_FILES = ['buddyinfo', 'pagetypeinfo', 'slabinfo', 'zoneinfo', 'vmstat', 'meminfo'] as const;
@@ -39,4 +40,8 @@ export interface RawFrame {
   files: Partial<Record<ProcFileName, FileRead>>;
   /** Kernel log lines that arrived since the previous frame, raw, in any supported format. */
   kmsg: string[];
+  /** The newest pageblock map, read on demand (it is too costly for every tick); absent when never read. */
+  pageblocks?: PageblockMapRead;
+  /** The trace-event tallies while tracing runs; absent otherwise. */
+  events?: TraceTalliesRead;
 }

@@ -1,6 +1,6 @@
 // Assembles kernel "page allocation failure" and OOM-killer reports from log lines, in any supported log format;
 // the report is returned as printed (analyze/enrich-failure decodes its flags and explains it).
-import { parseLogLine, type LogFormat } from './kernel-log-line.js';
+import { parseLogLine, withYear, type LogFormat } from './kernel-log-line.js';
 import type { Parsed, Problem } from './types.js';
 import { sameZone } from './zone-key.js';
 
@@ -59,6 +59,8 @@ export interface FailureReport {
   traceModules: string[];
   /** 1-based input line of the report's first line. */
   line: number;
+  /** Set when this report's call trace was printed interleaved with another's and could not be read. */
+  traceInterleaved?: true;
 }
 
 export interface ParsedFailureReports {
@@ -76,14 +78,38 @@ const CPUSET_SAME_LINE = /,cpuset=(.*?),mems_allowed=([0-9,-]*)/;
 // 4.10-4.19 print the cpuset on its own line: `<comm> cpuset=<name> mems_allowed=<list>`.
 const CPUSET_LINE = /^(.+) cpuset=(.*) mems_allowed=([0-9,-]*)$/;
 // dump_stack's banner; RHEL adds `Kdump: loaded` and `------------` around the taint flags.
-const BANNER =
-  /^CPU: \d+ (?:UID: \d+ )?PID: (\d+) Comm: (.*?) (?:Kdump: loaded )?(?:Not tainted|Tainted: [A-Z ]*?)\s+(?:-+\s+)?(\d+\.\d+\S*)/;
-const BANNER_26 = /^Pid: (\d+), comm: (.*?) (?:Not tainted|Tainted: [A-Z ]*?)\s+(?:-+\s+)?(\d+\.\d+\S*)/;
+// Taint flags are one letter or blank each; RHEL puts `------------` among them and its own letters after it
+// (`Tainted: G        W  OE  ------------ T 3.10.0-514.el7.x86_64`). Bounded, so an odd line costs little.
+const TAINT = '(?:Not tainted|Tainted:[A-Za-z -]{0,80}?)';
+const BANNER = new RegExp(
+  `^CPU: \\d{1,6} (?:UID: \\d{1,10} )?PID: (\\d{1,10}) Comm: (.{0,64}?) (?:Kdump: loaded )?${TAINT} +(\\d+\\.\\d+\\S*)`,
+);
+const BANNER_26 = new RegExp(`^Pid: (\\d{1,10}), comm: (.{0,64}?) ${TAINT} +(\\d+\\.\\d+\\S*)`);
 const CALL_TRACE = /^(?:Call [Tt]race|Backtrace):?$/;
 const FRAME =
   /^(?:\[<[0-9a-fA-F]+>\] ?)?(\? )?([A-Za-z_.$][\w.$]*)\+0x[0-9a-fA-F]+\/0x[0-9a-fA-F]+(?: \[([^\]\s]+)\])?/;
-// arm32: `[<c0013c4c>] (unwind_backtrace+0x0/0xf8) from [<c0011b1c>] (show_stack+0x10/0x14)`.
-const ARM_FRAME = /^\[<[0-9a-fA-F]+>\] \(([\w.$]+)\+0x[0-9a-fA-F]+\/0x[0-9a-fA-F]+(?: \[([^\]\s]+)\])?\)/;
+// arm32: `[<c0013c4c>] (unwind_backtrace+0x0/0xf8) from [<c0011b1c>] (show_stack+0x10/0x14)`; from 3.x the first
+// function has no offset: `[<c000f780>] (unwind_backtrace) from [<c000d20c>] (show_stack+0x10/0x14)`.
+const ARM_FRAME =
+  /^\[<[0-9a-fA-F]+>\] \(([\w.$]+)(?:\+0x[0-9a-fA-F]+\/0x[0-9a-fA-F]+)?(?: \[([^\]\s]+)\])?\)(?: from |$)/;
+// Where a trace crosses an interrupt or exception: `<IRQ>`, `<EOI>`, `</IRQ>`, `<NMI>`, `<TASK>`, `<#DF>`; on 3.x
+// the marker shares its line with the next frame (` <IRQ>  [<ffffffff81685fac>] dump_stack+0x19/0x1b`).
+const STACK_MARKER = /^<\/?(?:IRQ|EOI|EOE|NMI|TASK|SOFTIRQ|#DF|#MC|DB|NMI_IST)>\s*/;
+// Lines printed inside a trace when it crosses an interrupt or exception frame: a register dump (x86 `RIP: 0010:…`,
+// `RAX: …`, `Code: …`; arm64 `pc : …`, `x29: …`; arm32 `Exception stack(0x… to 0x…)` and its hex rows).
+const TRACE_INTERIOR =
+  /^(?:[RE]?[A-Z0-9]{2,3}: |Code: |pc : |lr : |sp : |x\d+: |pstate: |Exception stack\(|[0-9a-f]{4}: [0-9a-f]{8})/;
+// The frames a stack dump starts with: seen after another frame of the same trace, two traces are mixed.
+const DUMP_ENTRY_FRAMES = new Set([
+  'dump_stack',
+  'dump_stack_lvl',
+  '__dump_stack',
+  'show_stack',
+  'dump_backtrace',
+  'unwind_backtrace',
+  'show_stack_log_lvl',
+  'dump_trace',
+]);
 const END_TRACE = /^---\[ end trace/;
 const MEM_INFO = /^Mem-Info:$/;
 const SYSRQ_MEMORY = /^(?:sysrq: |SysRq : )Show Memory$/;
@@ -97,9 +123,17 @@ const ALLOC_RATELIMITS = new Set(['warn_alloc', 'warn_alloc_failed']);
 const MAYBE_USEFUL =
   /page allocation failure|invoked oom-killer|callbacks suppressed| cpuset=|^CPU: |^Pid: |race:?$|\+0x|Mem-Info|Show Memory|kB|^---\[ end trace/;
 
+/**
+ * No kernel has orders above this (MAX_ORDER is at most 13 on arm64 with 64 KiB pages; the largest
+ * CONFIG_ARCH_FORCE_MAX_ORDER any architecture allows is below 20): a larger one is a damaged or forged line.
+ */
+export const MAX_PLAUSIBLE_ORDER = 20;
+
 /** Lines further than this from a report's last line, or seconds apart, are not joined to it. */
 const MAX_LINE_GAP = 400;
 const MAX_SECONDS_GAP = 10;
+/** Reports still receiving lines at once: more than any log of many CPUs printing together holds. */
+const MAX_OPEN_REPORTS = 32;
 /** Lines between a dump_stack banner and its `Call Trace:` (hardware name, raw stack words). */
 const MAX_BANNER_GAP = 50;
 
@@ -125,6 +159,7 @@ interface Draft {
   memInfoZones: MemInfoZone[];
   pageSizeBytes: number | null;
   stage: Stage;
+  traceInterleaved: boolean;
   lastIndex: number;
   lastTime: number | string | null;
 }
@@ -144,13 +179,20 @@ interface LogRecord {
 }
 
 /** Log lines back to records: kmsg `+` fragments and hand-wrapped lines rejoin the record they belong to. */
-function toRecords(lines: readonly string[]): LogRecord[] {
+function toRecords(lines: readonly string[], referenceMs: number | null): LogRecord[] {
   const records: LogRecord[] = [];
   let last: LogRecord | null = null;
+  // `dmesg -H` states the minute once; the lines after it, in the same minute, only the seconds in between.
+  let minute: string | null = null;
   lines.forEach((raw, i) => {
     const text = typeof raw === 'string' ? raw : '';
     const parsed = parseLogLine(text);
     if (parsed.dict) return;
+    if (parsed.format === 'dmesg-H') {
+      if (parsed.deltaSeconds === undefined) minute = typeof parsed.time === 'string' ? parsed.time : null;
+      else parsed.time = minute;
+    }
+    if (typeof parsed.time === 'string') parsed.time = withYear(parsed.time, referenceMs);
     if (parsed.format === 'kmsg' && parsed.kmsgFlags === '+' && last?.format === 'kmsg') {
       last.message += parsed.message;
       return;
@@ -271,6 +313,7 @@ function finish(d: Draft): FailureReport {
     pageSizeBytes: d.pageSizeBytes,
     traceModules: d.traceModules,
     line: d.line,
+    ...(d.traceInterleaved ? { traceInterleaved: true as const } : {}),
   };
 }
 
@@ -279,12 +322,26 @@ function finish(d: Draft): FailureReport {
  * assembles each from its header, dump_stack banner, call trace and Mem-Info, even when other messages, or the
  * lines of a second report, come in between. Odd lines are reported as problems; the function never throws.
  */
-export function parseAllocFailures(lines: string[], file = 'kmsg'): Parsed<ParsedFailureReports> {
+export interface ParseAllocFailureOptions {
+  /**
+   * Epoch ms the log is known to be no older than (its file's mtime, the capture time): year-less syslog and
+   * `dmesg -H` times get their year from it. Without it they stay `--MM-DDTHH:MM:SS` (ISO 8601 without a year).
+   */
+  referenceMs?: number | null;
+}
+
+export function parseAllocFailures(
+  lines: string[],
+  file = 'kmsg',
+  options: ParseAllocFailureOptions = {},
+): Parsed<ParsedFailureReports> {
   const problems: Problem[] = [];
   const drafts: Draft[] = [];
   // Banners waiting for their `Call Trace:` line, oldest first; null for a dump that is not a report's.
   const banners: Array<{ draft: Draft | null; index: number }> = [];
   let traceOwner: Draft | null = null;
+  // Frames from here on belong to traces that were found interleaved: they are attributed to nobody.
+  let mixedTrace = false;
   // A Mem-Info block that belongs to no report (sysrq-m, or its report was not found) is being printed.
   let foreignMemInfo = false;
   let pendingSuppressed = 0;
@@ -292,7 +349,7 @@ export function parseAllocFailures(lines: string[], file = 'kmsg'): Parsed<Parse
 
   let logical: LogicalLine[] = [];
   try {
-    logical = toLogicalLines(toRecords(Array.isArray(lines) ? lines : []));
+    logical = toLogicalLines(toRecords(Array.isArray(lines) ? lines : [], options.referenceMs ?? null));
   } catch {
     problems.push({ file, message: 'could not read the log lines' });
   }
@@ -363,6 +420,17 @@ export function parseAllocFailures(lines: string[], file = 'kmsg'): Parsed<Parse
     const alloc = text.includes(': page allocation failure') ? ALLOC_HEADER.exec(text) : null;
     const oom = !alloc && text.includes(' invoked oom-killer:') ? OOM_HEADER.exec(text) : null;
     if (alloc || oom) {
+      const order = Number(alloc ? alloc[2] : oom?.[5]);
+      // An OOM kill forced from sysrq has order -1; anything else outside 0..MAX is not a kernel's.
+      if (!Number.isSafeInteger(order) || order > MAX_PLAUSIBLE_ORDER || order < (alloc ? 0 : -1)) {
+        const shown = String(alloc ? alloc[2] : oom?.[5]);
+        problems.push({
+          file,
+          line,
+          message: `order ${shown.length > 24 ? `${shown.slice(0, 24)}…` : shown} is larger than any kernel's (at most ${MAX_PLAUSIBLE_ORDER}): report skipped`,
+        });
+        return;
+      }
       let draft: Draft;
       const base = {
         line,
@@ -376,6 +444,7 @@ export function parseAllocFailures(lines: string[], file = 'kmsg'): Parsed<Parse
         memInfoZones: [],
         pageSizeBytes: null,
         stage: 'header' as const,
+        traceInterleaved: false,
         lastIndex: index,
         lastTime: time,
       };
@@ -386,7 +455,7 @@ export function parseAllocFailures(lines: string[], file = 'kmsg'): Parsed<Parse
           ...base,
           kind: 'page-allocation-failure',
           process: alloc[1] ?? '',
-          order: Number(alloc[2]),
+          order,
           mode: (alloc[3] ?? '').toLowerCase(),
           printedFlags: alloc[4] ?? null,
           nodemask: NODEMASK.exec(rest)?.[1] ?? null,
@@ -399,7 +468,7 @@ export function parseAllocFailures(lines: string[], file = 'kmsg'): Parsed<Parse
           ...base,
           kind: 'oom-kill',
           process: m[1] ?? '',
-          order: Number(m[5]),
+          order,
           mode: (m[2] ?? '').toLowerCase(),
           printedFlags: m[3] ?? null,
           nodemask: m[4] ?? null,
@@ -412,9 +481,12 @@ export function parseAllocFailures(lines: string[], file = 'kmsg'): Parsed<Parse
       closeCompleted();
       drafts.push(draft);
       open.push(draft);
+      // More reports in progress at once than CPUs print is a damaged log: bound the work per line.
+      if (open.length > MAX_OPEN_REPORTS) open.splice(0, open.length - MAX_OPEN_REPORTS);
       return;
     }
-    if (text.includes(': page allocation failure')) {
+    // Also the headers two CPUs printed at once in KERN_CONT pieces (`order:0page allocation failure: order:0`).
+    if (text.includes('page allocation failure')) {
       problems.push({ file, line, message: 'page allocation failure line not understood' });
       return;
     }
@@ -451,13 +523,44 @@ export function parseAllocFailures(lines: string[], file = 'kmsg'): Parsed<Parse
       return;
     }
 
+    /** Two reports' traces are mixed line by line: neither can be told apart, so neither keeps a trace. */
+    const interleaved = (a: Draft, b: Draft | null): void => {
+      for (const d of b ? [a, b] : [a]) {
+        d.traceInterleaved = true;
+        d.trace = [];
+        d.traceModules = [];
+      }
+      problems.push({
+        file,
+        line,
+        message: `the call traces of ${b ? `"${b.process}" and ` : ''}"${a.process}" are interleaved line by line (two CPUs printing at once, no printk caller ids): neither trace is used`,
+      });
+      traceOwner = null;
+      mixedTrace = true;
+    };
+
     if (CALL_TRACE.test(text)) {
       // A banner is followed by its trace within a few lines; older ones never got one.
       while (banners[0] && index - banners[0].index > MAX_BANNER_GAP) banners.shift();
       let owner: Draft | null | undefined = banners.shift()?.draft;
       // The banner may be missing from an excerpt: the trace then follows the report header directly.
       if (owner === undefined) owner = newest((d) => d.stage === 'header') ?? null;
+      const previous = traceOwner;
+      // A second `Call Trace:` before the first trace printed any frame: the two are printed at once.
+      if (
+        owner &&
+        previous &&
+        previous !== owner &&
+        previous.stage === 'trace' &&
+        previous.trace.length === 0
+      ) {
+        owner.stage = 'trace';
+        interleaved(owner, previous);
+        touch(owner);
+        return;
+      }
       traceOwner = owner;
+      mixedTrace = false;
       if (owner) {
         owner.stage = 'trace';
         touch(owner);
@@ -465,22 +568,44 @@ export function parseAllocFailures(lines: string[], file = 'kmsg'): Parsed<Parse
       return;
     }
 
-    const frame = FRAME.exec(text);
-    const armFrame = frame ? null : ARM_FRAME.exec(text);
+    const bare = text.replace(STACK_MARKER, '');
+    const frame = FRAME.exec(bare);
+    const armFrame = frame ? null : ARM_FRAME.exec(bare);
     if (frame || armFrame) {
+      if (mixedTrace) return;
+      // arm32 and some old kernels print no `Call Trace:` line: frames right after a banner or header start it.
+      if (traceOwner === null) {
+        while (banners[0] && index - banners[0].index > MAX_BANNER_GAP) banners.shift();
+        const implicit = banners[0]?.draft ?? newest((d) => d.stage === 'header' && index - d.lastIndex < 8);
+        if (implicit && (implicit.stage === 'cpu' || implicit.stage === 'header')) {
+          if (banners[0]?.draft === implicit) banners.shift();
+          implicit.stage = 'trace';
+          traceOwner = implicit;
+        }
+      }
       if (traceOwner === null || traceOwner.stage !== 'trace') return;
       const unreliable = frame ? frame[1] !== undefined : false;
       const name = frame ? frame[2] : armFrame?.[1];
       const module = frame ? frame[3] : armFrame?.[2];
       if (unreliable || name === undefined) return;
-      traceOwner.trace.push(name);
+      // A stack dump's first frames turning up after other frames: another CPU's trace is mixed into this one.
+      const trace = traceOwner.trace;
+      const last = trace[trace.length - 1];
+      if (DUMP_ENTRY_FRAMES.has(name) && last !== undefined && !DUMP_ENTRY_FRAMES.has(last)) {
+        const other = open.find((d) => d !== traceOwner && d.stage === 'trace' && near(d)) ?? null;
+        interleaved(traceOwner, other);
+        return;
+      }
+      trace.push(name);
       if (module !== undefined && !traceOwner.traceModules.includes(module))
         traceOwner.traceModules.push(module);
       touch(traceOwner);
       return;
     }
+    if (mixedTrace && TRACE_INTERIOR.test(text)) return;
     if (END_TRACE.test(text)) {
       traceOwner = null;
+      mixedTrace = false;
       return;
     }
 
@@ -491,6 +616,7 @@ export function parseAllocFailures(lines: string[], file = 'kmsg'): Parsed<Parse
         closeCompleted();
         d.stage = 'meminfo';
         if (traceOwner === d) traceOwner = null;
+        mixedTrace = false;
         foreignMemInfo = false;
         touch(d);
       } else {

@@ -75,6 +75,8 @@ export interface ZoneInfoZone extends ZoneKey {
   watermarkPromoPages?: number;
   boostPages?: number;
   spannedPages?: number;
+  /** The zone's first page frame number (`start_pfn:`, printed since 2.6.3x). */
+  startPfn?: number;
   presentPages?: number;
   managedPages?: number;
   cmaPages?: number;

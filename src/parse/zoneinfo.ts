@@ -9,6 +9,8 @@ const PAGES_FREE = /^pages free\s+(\d+)\s*$/;
 const PROTECTION = /^protection:\s*\((.*)\)\s*$/;
 // `scanned  0 (a: 0 i: 0)` on 2.6.1x: the count comes first, the rest is per-list detail.
 const SCANNED = /^scanned\s+(\d+)(?:\s+\(.*\))?\s*$/;
+// The zone's first page frame, printed in the footer after the per-CPU lists.
+const START_PFN = /^start_pfn:\s+(\d+)\s*$/;
 const KEY_VALUE = /^([A-Za-z_][\w-]*)\s+(-?\d+)\s*$/;
 
 /** Lines between `pages free` and `protection:` that have a field of their own. */
@@ -99,6 +101,11 @@ export function parseZoneInfo(text: string, file = 'zoneinfo'): Parsed<ZoneInfo>
     }
     if (!current || mode === 'outside') {
       report(`line outside a zone block: ${quote(line)}`);
+      return;
+    }
+    const startPfn = START_PFN.exec(line);
+    if (startPfn) {
+      current.zone.startPfn = Number(startPfn[1]);
       return;
     }
     if (mode === 'pagesets') return;

@@ -24,8 +24,31 @@ export function failureSummary(failure: AllocFailure, pageSizeBytes: number): st
 
 export function failureExplanation(failure: AllocFailure): string {
   const culprit =
-    failure.culprit && failure.culprit.id !== 'unknown' ? failure.culprit.title : 'site unknown';
+    failure.culprit && failure.culprit.id !== 'unknown'
+      ? failure.culprit.title
+      : failure.traceInterleaved
+        ? 'site unknown (trace interleaved with another report)'
+        : 'site unknown';
   const suppressed = failure.suppressedBefore ? ` · ${failure.suppressedBefore} suppressed before it` : '';
   const kind = failure.kind === 'oom-kill' ? 'OOM kill · ' : '';
   return `${kind}${failure.cause} · ${culprit}${suppressed}`;
+}
+
+/**
+ * What to say where failures would be listed and there are none: "none" only when the kernel log was read.
+ * `state` is null when nobody said (a replay: recordings do not keep whether the log was readable).
+ */
+export function noFailuresText(
+  state: 'read' | 'unreadable' | 'not-requested' | null,
+  note: string | null,
+): string {
+  if (state === 'unreadable') return `unknown: kernel log not read${note ? ` (${note})` : ''}`;
+  if (state === 'not-requested') return `unknown: ${note ?? 'no kernel log for this machine'}`;
+  return note ?? 'none in the kernel log';
+}
+
+/** The panel title's count: unknown when the log was not read; the dropped reports when some were. */
+export function failureCountText(count: number, dropped: number, unread: boolean): string {
+  if (unread && count === 0) return 'unknown';
+  return `${count + dropped} reports${dropped ? ` (oldest ${dropped} not kept)` : ''}`;
 }

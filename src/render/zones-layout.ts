@@ -69,7 +69,10 @@ export function zoneHeader(snapshot: Snapshot, targetOrder: number, layout: Zone
     ok: `ok@${targetOrder}`,
     top: 'top',
   };
-  const tail = layout.tail.map(({ name, width }) => padLeft(titles[name], width));
+  // A title as wide as its column still keeps a space before it ("≥4M ok@10", not "≥4Mok@10").
+  const tail = layout.tail.map(({ name, width }) =>
+    padLeft(titles[name], Math.max(width, titles[name].length + 1)),
+  );
   // "zone ‹" says lower orders are left out for want of room.
   return (
     padRight(layout.firstOrder > 0 ? 'zone ‹' : 'zone', layout.labelWidth) + orders.join('') + tail.join('')
@@ -114,5 +117,7 @@ export function tailCells(
     ok: zone.canAllocate ? (zone.canAllocate[targetOrder] ? 'yes' : 'no') : '?',
     top: zone.highestFreeOrder < 0 ? 'none' : blockLabel(pageSizeBytes, zone.highestFreeOrder),
   };
-  return layout.tail.map(({ name, width }) => padLeft(values[name], width)).join('');
+  return layout.tail
+    .map(({ name, width }) => padLeft(values[name], Math.max(width, values[name].length + 1)))
+    .join('');
 }

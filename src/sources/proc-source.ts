@@ -10,7 +10,7 @@ import {
   type RawFrame,
 } from '../model/raw-frame.js';
 import { inferPageSize } from '../analyze/page-size.js';
-import { readProcFile, readProcFileSync } from './read-proc-file.js';
+import { READ_CAP_BYTES, readProcFile, readProcFileSync } from './read-proc-file.js';
 import {
   createPagetypeinfoSchedule,
   isPagetypeinfoDue,
@@ -31,10 +31,17 @@ export interface ProcSourceStatus {
   procRoot: string;
   pageSizeNote: string | null;
   pagetypeinfoNote: string | null;
+  /** Why the host name or kernel release is unknown although its file exists (too large, not a file). */
+  identityNote: string | null;
 }
 
 function trimmedText(read: FileRead | undefined): string | null {
   return read?.ok ? read.text.trim() || null : null;
+}
+
+/** A read that failed for another reason than a missing file: worth saying why the value is unknown. */
+function unusualFailure(read: FileRead): string | null {
+  return !read.ok && read.reason !== 'missing' ? read.message : null;
 }
 
 /** AT_PAGESZ in the auxiliary vector the kernel gives every process. */
@@ -73,6 +80,7 @@ export class ProcSource {
   private kernel: string | null | undefined;
   private pageSizeBytes: number | undefined;
   private pageSizeNote: string | null = null;
+  private identityNote: string | null = null;
   private readonly isLiveRoot: boolean;
   private readonly files: readonly ProcFileName[];
 
@@ -89,6 +97,7 @@ export class ProcSource {
       procRoot: this.procRoot,
       pageSizeNote: this.pageSizeNote,
       pagetypeinfoNote: this.schedule.reason,
+      identityNote: this.identityNote,
     };
   }
 
@@ -99,12 +108,12 @@ export class ProcSource {
     // pagetypeinfo can hold the zone lock for 200 ms: off the main thread. The others print in microseconds.
     const pagetypeinfo =
       wantPagetypeinfo && this.files.includes('pagetypeinfo')
-        ? readProcFile(this.path('pagetypeinfo'), this.now)
+        ? readProcFile(this.path('pagetypeinfo'), this.now, READ_CAP_BYTES.pagetypeinfo, 'pagetypeinfo')
         : undefined;
     const others = new Map(
       this.files
         .filter((name) => name !== 'pagetypeinfo')
-        .map((name) => [name, readProcFileSync(this.path(name), this.now)]),
+        .map((name) => [name, readProcFileSync(this.path(name), this.now, READ_CAP_BYTES[name], name)]),
     );
     const ptiText = await pagetypeinfo;
     // In the files' usual order, as frames and recordings have always listed them.
@@ -140,11 +149,13 @@ export class ProcSource {
   private async readIdentityOnce(files: RawFrame['files']): Promise<void> {
     if (this.kernel !== undefined) return;
     const [osrelease, hostname] = await Promise.all([
-      readProcFile(this.path('osrelease')),
-      readProcFile(this.path('hostname')),
+      readProcFile(this.path('osrelease'), this.now, READ_CAP_BYTES.osrelease, 'osrelease'),
+      readProcFile(this.path('hostname'), this.now, READ_CAP_BYTES.hostname, 'hostname'),
     ]);
     this.kernel = trimmedText(osrelease);
     this.host = trimmedText(hostname);
+    const unusual = [unusualFailure(osrelease), unusualFailure(hostname)].filter((why) => why !== null);
+    this.identityNote = unusual.length ? unusual.join('; ') : null;
     const inferred = inferPageSize(trimmedText(files.meminfo), trimmedText(files.zoneinfo));
     const live = this.isLiveRoot ? systemPageSize() : null;
     if (live !== null) this.pageSizeBytes = live;

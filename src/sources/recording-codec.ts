@@ -1,6 +1,13 @@
 // Encodes and decodes the bytes of a recording (preamble, header and frame records); no file access.
 import * as zlib from 'node:zlib';
-import type { FileRead, ProcFileName, RawFrame, ReadFailure } from '../model/raw-frame.js';
+import {
+  PROC_FILES,
+  type FileRead,
+  type ProcFileName,
+  type RawFrame,
+  type ReadFailure,
+} from '../model/raw-frame.js';
+import { eventsFromRecording, pageblocksFromRecording } from './recording-extras.js';
 
 export const RECORDING_FORMAT = 'fragtop-recording';
 export const RECORDING_VERSION = 1;
@@ -28,6 +35,38 @@ export type RecordKind = 'header' | 'keyframe' | 'delta';
 export const RECORD_HEADER_BYTES = 17;
 /** Bigger than any sane record; a larger length field means the length itself is damaged. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+/**
+ * The most a frame record may inflate to. A frame holds at most the proc reader's caps (about 39 MiB of text,
+ * see READ_CAP_BYTES) and the kernel-log lines of one interval; real frames are a few KiB (deltas) to a few
+ * hundred KiB (keyframes). More is a deflate bomb (a few MB of zeros inflating to gigabytes), not a frame.
+ */
+export const MAX_FRAME_JSON_BYTES = 64 * 1024 * 1024;
+/** Host names and kernel releases are at most 64 characters (__NEW_UTS_LEN); the proc reader reads 1 KiB of them. */
+const MAX_IDENTITY_CHARS = 1024;
+/** Epoch ms a Date can hold (±100,000,000 days); past it toISOString() throws "Invalid time value". */
+const MAX_TIME_MS = 8.64e15;
+/** The longest sampling period a recording can have been taken at (the command line allows 1 day). */
+const MAX_INTERVAL_MS = 365 * 86_400_000;
+
+/** A page size some Linux architecture uses: a power of two from 1 KiB to 1 MiB (4K, 8K, 16K, 64K, 256K). */
+export function isPageSize(value: unknown): value is number {
+  return (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value >= 1024 &&
+    value <= 1024 * 1024 &&
+    (value & (value - 1)) === 0
+  );
+}
+
+/** A time a Date can hold (epoch ms): anything else makes toISOString() throw downstream. */
+export function isRecordTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_TIME_MS;
+}
+
+function isIdentity(value: unknown): value is string | null {
+  return value === null || (typeof value === 'string' && value.length <= MAX_IDENTITY_CHARS);
+}
 
 const KIND_BYTES: Record<RecordKind, number> = { header: 0x48, keyframe: 0x4b, delta: 0x44 };
 const KINDS_BY_BYTE = new Map<number, RecordKind>(
@@ -71,6 +110,9 @@ interface StoredFrame {
   f: Partial<Record<ProcFileName, StoredFile>>;
   /** Kernel log lines; omitted when none. */
   l?: string[];
+  /** The pageblock map and the trace tallies: stored when they changed; a delta without them keeps the last ones. */
+  b?: unknown;
+  e?: unknown;
 }
 
 // --- checksum -------------------------------------------------------------------------------
@@ -152,7 +194,7 @@ export function decodeRecordHead(bytes: Buffer, at = 0): RecordHead | null {
   const payloadBytes = bytes.readUInt32LE(at + 4);
   const kind = KINDS_BY_BYTE.get(bytes.readUInt8(at + 8));
   const timeMs = bytes.readDoubleLE(at + 9);
-  if (kind === undefined || payloadBytes > MAX_PAYLOAD_BYTES || !Number.isFinite(timeMs)) return null;
+  if (kind === undefined || payloadBytes > MAX_PAYLOAD_BYTES || !isRecordTime(timeMs)) return null;
   return { kind, timeMs, payloadBytes, crc: bytes.readUInt32LE(at) };
 }
 
@@ -190,18 +232,20 @@ export function decodeHeaderPayload(payload: Uint8Array): DecodedHeader {
   const value: unknown = JSON.parse(Buffer.from(payload).toString('utf8'));
   if (typeof value !== 'object' || value === null) throw new Error('header is not an object');
   const h = value as Record<string, unknown>;
-  const isNullableString = (v: unknown): v is string | null => v === null || typeof v === 'string';
   if (
     h.format !== RECORDING_FORMAT ||
     typeof h.version !== 'number' ||
-    !isNullableString(h.host) ||
-    !isNullableString(h.kernel) ||
+    !isIdentity(h.host) ||
+    !isIdentity(h.kernel) ||
     typeof h.pageSize !== 'number' ||
     typeof h.intervalMs !== 'number' ||
     typeof h.startTimeMs !== 'number'
   ) {
     throw new Error('header lacks a required field');
   }
+  if (!isPageSize(h.pageSize)) throw new Error(`page size ${h.pageSize} is not one Linux uses`);
+  if (!(h.intervalMs > 0 && h.intervalMs <= MAX_INTERVAL_MS)) throw new Error(`interval ${h.intervalMs} ms`);
+  if (!isRecordTime(h.startTimeMs)) throw new Error(`start time ${h.startTimeMs} is not a time`);
   return {
     header: {
       format: RECORDING_FORMAT,
@@ -250,6 +294,8 @@ function applyShifts(line: string, shifts: readonly number[]): string {
   const out = line.replace(/\d+/g, (digits) => {
     const shift = shifts[k++];
     if (shift === undefined) throw new Error('a number edit has too few values');
+    if (typeof shift !== 'number' || !Number.isFinite(shift))
+      throw new Error('a number edit is not a number');
     return String(Number(digits) + shift);
   });
   if (k !== shifts.length) throw new Error('a number edit has too many values');
@@ -426,6 +472,8 @@ export function encodeFrameRecord(frame: RawFrame, previous: RawFrame | null): B
     stored.f[name] = storeFile(read, frame.timeMs, previous?.files[name], keyframe);
   }
   if (frame.kmsg.length > 0) stored.l = frame.kmsg;
+  if (frame.pageblocks && (keyframe || frame.pageblocks !== previous.pageblocks)) stored.b = frame.pageblocks;
+  if (frame.events && (keyframe || frame.events !== previous.events)) stored.e = frame.events;
   const json = Buffer.from(JSON.stringify(stored), 'utf8');
   // Level 9 makes keyframes only 2% smaller for five times the CPU.
   const deflated = zlib.deflateRawSync(json, { level: 6 });
@@ -441,24 +489,43 @@ function loadFile(
   previous: FileRead | undefined,
   name: string,
 ): FileRead {
+  if (typeof stored !== 'object' || stored === null) throw new Error(`${name}: not a file record`);
   if (stored.x !== undefined) {
     if (!FAILURES.includes(stored.x) || typeof stored.m !== 'string') throw new Error(`${name}: bad failure`);
     return { ok: false, reason: stored.x, message: stored.m };
   }
   let text: string;
-  if (typeof stored.t === 'string') text = stored.t;
-  else if (Array.isArray(stored.d)) {
+  if (stored.t !== undefined) {
+    if (typeof stored.t !== 'string') throw new Error(`${name}: text is not a string`);
+    text = stored.t;
+  } else if (Array.isArray(stored.d)) {
     if (previous === undefined || !previous.ok) throw new Error(`${name}: a delta without a previous text`);
     text = applyLineOps(previous.text, stored.d);
   } else throw new Error(`${name}: no text`);
   const readAtMs = typeof stored.a === 'number' ? timeMs + stored.a : stored.A;
-  if (typeof stored.r !== 'number' || typeof readAtMs !== 'number') throw new Error(`${name}: no read times`);
+  if (typeof stored.r !== 'number' || !Number.isFinite(stored.r) || stored.r < 0 || !isRecordTime(readAtMs))
+    throw new Error(`${name}: no read times`);
   return { ok: true, text, readMs: stored.r, readAtMs };
 }
 
 function inflateFrame(payload: Uint8Array): StoredFrame {
-  const stored = JSON.parse(zlib.inflateRawSync(payload).toString('utf8')) as StoredFrame;
-  if (typeof stored !== 'object' || stored === null || typeof stored.f !== 'object' || stored.f === null) {
+  let json: Buffer;
+  try {
+    json = zlib.inflateRawSync(payload, { maxOutputLength: MAX_FRAME_JSON_BYTES });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new Error(`it inflates past ${MAX_FRAME_JSON_BYTES / 1024 / 1024} MiB, more than any real frame`);
+    throw error;
+  }
+  const stored = JSON.parse(json.toString('utf8')) as StoredFrame;
+  if (
+    typeof stored !== 'object' ||
+    stored === null ||
+    Array.isArray(stored) ||
+    typeof stored.f !== 'object' ||
+    stored.f === null ||
+    Array.isArray(stored.f)
+  ) {
     throw new Error('frame record has no files');
   }
   return stored;
@@ -492,9 +559,25 @@ export function decodeFramePayload(
   if (host === undefined || kernel === undefined || typeof pageSize !== 'number') {
     throw new Error('frame record lacks host, kernel or page size');
   }
+  // Content with a valid checksum can still be wrong (a crafted file): what analysis relies on is checked here.
+  if (!isIdentity(host) || !isIdentity(kernel)) throw new Error('host or kernel is not a short string');
+  if (!isPageSize(pageSize)) throw new Error(`page size ${String(pageSize)} is not one Linux uses`);
   const files: RawFrame['files'] = {};
   for (const [name, file] of Object.entries(stored.f) as [ProcFileName, StoredFile][]) {
+    if (!(PROC_FILES as readonly string[]).includes(name))
+      throw new Error(`unknown file ${name.slice(0, 40)}`);
     files[name] = loadFile(file, timeMs, base?.files[name], name);
   }
-  return { timeMs, host, kernel, pageSizeBytes: pageSize, files, kmsg: logLinesOf(stored) };
+  const pageblocks = stored.b !== undefined ? pageblocksFromRecording(stored.b) : base?.pageblocks;
+  const events = stored.e !== undefined ? eventsFromRecording(stored.e) : base?.events;
+  return {
+    timeMs,
+    host,
+    kernel,
+    pageSizeBytes: pageSize,
+    files,
+    kmsg: logLinesOf(stored),
+    ...(pageblocks ? { pageblocks } : {}),
+    ...(events ? { events } : {}),
+  };
 }

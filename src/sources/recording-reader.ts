@@ -1,7 +1,7 @@
 // Opens a recording: indexes its records without inflating them, then decodes any frame on demand.
-import { readSync } from 'node:fs';
+import { constants, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import type { FileRead, ProcFileName, RawFrame } from '../model/raw-frame.js';
+import { PROC_FILES, type FileRead, type ProcFileName, type RawFrame } from '../model/raw-frame.js';
 import {
   RECORD_HEADER_BYTES,
   RECORDING_VERSION,
@@ -23,9 +23,13 @@ export interface Recording {
   frameCount: number;
   /** Why some of the file could not be read (with the byte offset), or that it holds no frames. */
   warnings: string[];
-  /** Capture time of frame i, epoch ms, without decoding it. */
+  /** Capture time of frame i, epoch ms, without decoding it; never earlier than the frame before's. */
   timeOf(i: number): number;
-  /** Frame i; fast for i+1 after i (one delta) and for any i (at most one keyframe interval). */
+  /**
+   * Frame i; fast for i+1 after i (one delta) and for any i (at most one keyframe interval). A frame whose
+   * record cannot be decoded (or depends on one that cannot) comes back with every file failed, saying why, and
+   * a line in `warnings`: it never throws for an index inside the recording.
+   */
   frameAt(i: number): RawFrame;
   /**
    * The kernel-log lines of frames 0..i, oldest first. Only frames that carry lines are decoded
@@ -36,6 +40,9 @@ export interface Recording {
   indexAtOrBefore(timeMs: number): number;
   close(): void;
 }
+
+/** Damaged frames are each named in the warnings up to this many; the rest are counted. */
+const MAX_DAMAGE_WARNINGS = 5;
 
 /** Index reads go through this buffer; large enough that a one-day file takes few reads. */
 const SCAN_CHUNK_BYTES = 1 << 20;
@@ -91,7 +98,8 @@ function copyFrame(frame: RawFrame): RawFrame {
 export async function openRecording(path: string): Promise<Recording> {
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    // O_NONBLOCK: a FIFO given as the recording must not hang open() until some writer appears.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new Error(`cannot open recording ${path}: no such file`);
@@ -106,7 +114,9 @@ export async function openRecording(path: string): Promise<Recording> {
 }
 
 async function indexRecording(path: string, handle: FileHandle): Promise<Recording> {
-  const sizeBytes = (await handle.stat()).size;
+  const stats = await handle.stat();
+  if (!stats.isFile()) throw new Error(`${path} is not a regular file, so not a recording`);
+  const sizeBytes = stats.size;
   if (sizeBytes === 0) throw new Error(`${path}: recording is empty`);
   const scanner = new Scanner(handle, sizeBytes);
 
@@ -149,6 +159,9 @@ async function indexRecording(path: string, handle: FileHandle): Promise<Recordi
   const offsets: number[] = [];
   const recordBytes: number[] = [];
   const times: number[] = [];
+  /** Capture times made non-decreasing, for seeking: a clock stepped back must not break the binary search. */
+  const seekTimes: number[] = [];
+  let backwardsAt: number | null = null;
   const keyframeOf: number[] = [];
   /** Frames whose record carries kernel-log lines, ascending; complete only when the writer marked them. */
   const logFrames: number[] = [];
@@ -195,13 +208,21 @@ async function indexRecording(path: string, handle: FileHandle): Promise<Recordi
     if (logMarks && payloadHasLogMark(scanner.buffer, recordAt + RECORD_HEADER_BYTES, head.payloadBytes))
       logFrames.push(offsets.length);
     keyframeOf.push(head.kind === 'keyframe' ? offsets.length : (keyframeOf[offsets.length - 1] ?? 0));
+    const latest = seekTimes[seekTimes.length - 1] ?? -Infinity;
+    if (head.timeMs < latest && backwardsAt === null) backwardsAt = offsets.length;
     offsets.push(offset);
     recordBytes.push(length);
     times.push(head.timeMs);
+    seekTimes.push(Math.max(latest, head.timeMs));
     offset += length;
   }
   const frameCount = offsets.length;
   if (frameCount === 0 && warnings.length === 0) warnings.push(`${path}: recording is empty (no frames)`);
+  if (backwardsAt !== null)
+    warnings.push(
+      `${path}: capture times go backwards at frame ${backwardsAt + 1} (a clock stepped back, or damage); ` +
+        'seeking by time uses the latest time before each frame',
+    );
 
   let closed = false;
   const fd = handle.fd;
@@ -224,14 +245,44 @@ async function indexRecording(path: string, handle: FileHandle): Promise<Recordi
     }
     return record;
   };
-  const decodeAt = (i: number, previous: RawFrame | null): RawFrame => {
+  /** Frames that could not be decoded, each with why; a delta after one cannot be decoded either. */
+  const damagedFrames = new Set<number>();
+  let damageWarnings = 0;
+  const noteDamage = (i: number, why: string): void => {
+    if (damagedFrames.has(i)) return;
+    damagedFrames.add(i);
+    if (damageWarnings < MAX_DAMAGE_WARNINGS)
+      warnings.push(`${why}; it and the frames that depend on it show as unreadable`);
+    damageWarnings++;
+  };
+  /** A frame whose files all say why they are missing: what replay and snapshot show for a damaged frame. */
+  const damagedFrame = (i: number, why: string): RawFrame => {
+    const files: RawFrame['files'] = {};
+    for (const name of PROC_FILES) files[name] = { ok: false, reason: 'error', message: why };
+    return {
+      timeMs: times[i] ?? header.startTimeMs,
+      host: header.host,
+      kernel: header.kernel,
+      pageSizeBytes: header.pageSize,
+      files,
+      kmsg: [],
+    };
+  };
+  const decodeAt = (i: number, previous: RawFrame | null): { frame: RawFrame; damaged: boolean } => {
     const at = offsets[i] ?? 0;
-    const record = readRecord(i);
     const kind = keyframeOf[i] === i ? 'keyframe' : 'delta';
     try {
-      return decodeFramePayload(kind, times[i] ?? 0, record.subarray(RECORD_HEADER_BYTES), previous);
+      if (kind === 'delta' && previous !== null && damagedFrames.has(i - 1))
+        throw new Error(`frame ${i} before it is unreadable`);
+      const record = readRecord(i);
+      return {
+        frame: decodeFramePayload(kind, times[i] ?? 0, record.subarray(RECORD_HEADER_BYTES), previous),
+        damaged: false,
+      };
     } catch (error) {
-      throw new Error(`${path}: frame ${i} at byte ${at} cannot be decoded: ${(error as Error).message}`);
+      const why = `${path}: frame ${i + 1} at byte ${at} cannot be decoded (${(error as Error).message})`;
+      noteDamage(i, why);
+      return { frame: damagedFrame(i, why), damaged: true };
     }
   };
 
@@ -243,9 +294,11 @@ async function indexRecording(path: string, handle: FileHandle): Promise<Recordi
       try {
         lines = decodeFrameLogLines(readRecord(i).subarray(RECORD_HEADER_BYTES));
       } catch (error) {
-        throw new Error(
-          `${path}: frame ${i} at byte ${offsets[i] ?? 0} cannot be decoded: ${(error as Error).message}`,
+        noteDamage(
+          i,
+          `${path}: frame ${i + 1} at byte ${offsets[i] ?? 0} cannot be decoded (${(error as Error).message})`,
         );
+        lines = [];
       }
       logLinesOf.set(i, lines);
     }
@@ -268,7 +321,8 @@ async function indexRecording(path: string, handle: FileHandle): Promise<Recordi
     warnings,
     timeOf(i: number): number {
       checkIndex(i);
-      return times[i] ?? 0;
+      // Non-decreasing, so positions, gaps and seeking agree even where the recorded clock stepped back.
+      return seekTimes[i] ?? 0;
     },
     frameAt(i: number): RawFrame {
       checkIndex(i);
@@ -281,9 +335,11 @@ async function indexRecording(path: string, handle: FileHandle): Promise<Recordi
         frame = cached.frame;
         next = cached.index + 1;
       }
-      for (; next <= i; next++) frame = decodeAt(next, frame);
-      if (frame === null) throw new Error(`${path}: frame ${i} could not be decoded`);
-      cached = { index: i, frame };
+      let damaged = false;
+      for (; next <= i; next++) ({ frame, damaged } = decodeAt(next, frame));
+      if (frame === null) return damagedFrame(i, `${path}: frame ${i + 1} could not be decoded`);
+      // A damaged frame is no base for the next delta: the next call starts again from the keyframe.
+      cached = damaged ? undefined : { index: i, frame };
       return copyFrame(frame);
     },
     logLinesUpTo(i: number): string[] {
@@ -304,7 +360,7 @@ async function indexRecording(path: string, handle: FileHandle): Promise<Recordi
       let found = -1;
       while (low <= high) {
         const mid = (low + high) >>> 1;
-        if ((times[mid] ?? Infinity) <= timeMs) {
+        if ((seekTimes[mid] ?? Infinity) <= timeMs) {
           found = mid;
           low = mid + 1;
         } else {

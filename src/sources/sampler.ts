@@ -1,6 +1,9 @@
 // The collection loop: one frame per interval, handed to one callback; runs outside React.
 import type { RawFrame } from '../model/raw-frame.js';
 
+/** The longest delay a Node timer holds. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface FrameSource {
   read(): Promise<RawFrame>;
 }
@@ -41,7 +44,8 @@ export function startSampler(options: {
     }
     if (stopped) return;
     // Keep the cadence: subtract the time this tick took.
-    const delay = Math.max(0, options.intervalMs - (Date.now() - started));
+    // Past 2^31-1 ms Node fires a timer after 1 ms instead: never hand it more (the options are bounded too).
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, options.intervalMs - (Date.now() - started)));
     timer = setTimeout(() => void tick(), delay);
   };
 

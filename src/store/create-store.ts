@@ -6,6 +6,7 @@ import type { RemediationAction, RemediationTarget } from '../actions/remediatio
 import { advance } from '../analyze/advance.js';
 import type { AllocFailure } from '../analyze/enrich-failure.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
+import type { KernelLogReadState } from '../model/kernel-log-state.js';
 import type { RawFrame } from '../model/raw-frame.js';
 import { terminalSafe, terminalSafeOrNull } from '../parse/terminal-text.js';
 import { appendToFailureLog, EMPTY_FAILURE_LOG, failureLogOf, type FailureLog } from './failure-log.js';
@@ -13,7 +14,7 @@ import { appendHistory, type HistoryPoint } from './history.js';
 import type { SlabSortKey } from './slab-sort.js';
 
 export type Mode = 'live' | 'replay' | 'demo';
-export type View = 'main' | 'help' | 'failures' | 'failure-detail';
+export type View = 'main' | 'help' | 'failures' | 'failure-detail' | 'map' | 'events';
 
 /** The kernel's costly order: the default target when no failure suggests another. */
 export const DEFAULT_TARGET_ORDER = 3;
@@ -22,6 +23,8 @@ export interface SourceNotes {
   pagetypeinfo: string | null;
   pageSize: string | null;
   kernelLog: string | null;
+  /** Whether the kernel log could be read; null when nobody said (a replay: recordings do not keep it). */
+  kernelLogState: KernelLogReadState | null;
   recording: string | null;
 }
 
@@ -57,6 +60,8 @@ export interface SessionSlice {
   mode: Mode;
   intervalMs: number;
   readOnly: boolean;
+  /** Year-less kernel-log times are no later than this (a log file's mtime); else the frame's capture time. */
+  logTimeReferenceMs: number | null;
 }
 
 /** What was collected: the newest snapshot and what needs more than one frame. */
@@ -124,6 +129,8 @@ export interface FragtopActions {
   reset(): void;
   /** Replaces the kernel log with `lines` (replay: all lines up to the current frame) and re-reads the failures. */
   setLog(lines: string[]): void;
+  /** Year-less kernel-log times get their year from this time (a --kmsg file's modification time). */
+  setLogTimeReference(ms: number | null): void;
   setReplay(position: ReplayPosition | null): void;
   setPrompt(prompt: Prompt | null): void;
   setDialog(dialog: Dialog | null): void;
@@ -134,6 +141,8 @@ export interface StoreOptions {
   intervalMs?: number;
   readOnly?: boolean;
   order?: number | null;
+  /** The slab order to start with (-s). */
+  slabSort?: SlabSortKey | null;
 }
 
 export type FragtopStore = StoreApi<FragtopState>;
@@ -153,7 +162,13 @@ export function targetOrderOf(state: FragtopState): number {
 /** The longest message line kept: a terminal line, with room to spare. */
 const LINE_LIMIT = 1024;
 
-const EMPTY_NOTES: SourceNotes = { pagetypeinfo: null, pageSize: null, kernelLog: null, recording: null };
+const EMPTY_NOTES: SourceNotes = {
+  pagetypeinfo: null,
+  pageSize: null,
+  kernelLog: null,
+  kernelLogState: null,
+  recording: null,
+};
 
 const EMPTY_SAMPLE: SampleSlice = {
   latest: null,
@@ -171,7 +186,7 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
     const patchReplay = (patch: Partial<ReplaySlice>) => set({ replay: { ...get().replay, ...patch } });
     const actions: FragtopActions = {
       ingest(frame) {
-        const { sample } = get();
+        const { sample, session } = get();
         const previous =
           sample.previousFrame && sample.latest
             ? { frame: sample.previousFrame, snapshot: sample.latest }
@@ -184,7 +199,9 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
             history: appendHistory(sample.history, point),
             rates,
             failureLog: frame.kmsg.length
-              ? appendToFailureLog(sample.failureLog, frame.kmsg)
+              ? appendToFailureLog(sample.failureLog, frame.kmsg, {
+                  referenceMs: session.logTimeReferenceMs ?? frame.timeMs,
+                })
               : sample.failureLog,
             ticks: sample.ticks + 1,
           },
@@ -227,14 +244,15 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
       setNotes(notes) {
         const current = get().notes.sources;
         // Notes carry paths and error messages: shown on screen, so made safe here, once.
-        const safe: Partial<SourceNotes> = {};
+        const safe: Partial<Record<keyof SourceNotes, string | null>> = {};
         for (const key of Object.keys(notes) as (keyof SourceNotes)[])
           safe[key] = terminalSafeOrNull(notes[key] ?? null, LINE_LIMIT);
         // Called every tick with the sources' notes: only a change is an update.
         const changed = (Object.keys(safe) as (keyof SourceNotes)[]).some(
           (key) => safe[key] !== current[key],
         );
-        if (changed) patchNotes({ sources: { ...current, ...safe } });
+        // kernelLogState is one of three fixed words, which terminalSafe leaves as they are.
+        if (changed) patchNotes({ sources: { ...current, ...(safe as Partial<SourceNotes>) } });
       },
       setFlash(flash) {
         patchNotes({ flash: terminalSafeOrNull(flash, LINE_LIMIT) });
@@ -243,8 +261,10 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
         set({ sample: EMPTY_SAMPLE, pause: null });
       },
       setLog(lines) {
-        const failureLog = failureLogOf(lines);
-        const { view, sample } = get();
+        const { view, sample, session } = get();
+        const failureLog = failureLogOf(lines, {
+          referenceMs: session.logTimeReferenceMs ?? sample.latest?.timeMs ?? null,
+        });
         // Seeking back in a replay can remove the report on screen: keep the selection inside the list.
         const selectedFailure = Math.min(view.selectedFailure, Math.max(0, failureLog.failures.length - 1));
         const gone = view.view === 'failure-detail' && failureLog.failures.length === 0;
@@ -252,6 +272,9 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
           sample: { ...sample, failureLog },
           view: { ...view, selectedFailure, ...(gone ? { view: 'failures' as const } : {}) },
         });
+      },
+      setLogTimeReference(ms) {
+        set({ session: { ...get().session, logTimeReferenceMs: ms } });
       },
       setReplay(position) {
         patchReplay({
@@ -274,13 +297,14 @@ export function createFragtopStore(options: StoreOptions = {}): FragtopStore {
         mode: options.mode ?? 'live',
         intervalMs: options.intervalMs ?? 1000,
         readOnly: options.readOnly ?? false,
+        logTimeReferenceMs: null,
       },
       sample: EMPTY_SAMPLE,
       pause: null,
       view: {
         view: 'main',
         orderOverride: options.order ?? null,
-        slabSort: 'size',
+        slabSort: options.slabSort ?? 'size',
         showTypes: false,
         selectedFailure: 0,
         pageScroll: 0,
@@ -302,3 +326,6 @@ export const selectShownHistory = (s: FragtopState) => selectShownSample(s).hist
 export const selectShownFailures = (s: FragtopState): AllocFailure[] =>
   selectShownSample(s).failureLog.failures;
 export const selectShownSuppressed = (s: FragtopState): number => selectShownSample(s).failureLog.suppressed;
+/** Reports read but no longer kept in detail, on the shown sample. */
+export const selectShownDroppedFailures = (s: FragtopState): number =>
+  selectShownSample(s).failureLog.droppedFailures;

@@ -6,6 +6,7 @@ import { notesText } from '../render/screen-text.js';
 import { zoneColumns } from '../render/zones-layout.js';
 import {
   selectDisplayed,
+  selectShownDroppedFailures,
   selectShownFailures,
   selectShownRates,
   selectShownSuppressed,
@@ -22,18 +23,23 @@ import { HelpScreen } from './HelpScreen.js';
 import { Hotkeys } from './Hotkeys.js';
 import { ReplayBar } from './ReplayBar.js';
 import { SlabPanel } from './SlabPanel.js';
-import { useFragtop } from './StoreContext.js';
+import { useDisplay, useFragtop } from './StoreContext.js';
 import { useTerminalSize } from './use-terminal-size.js';
 import { ZonesPanel } from './ZonesPanel.js';
+import { PageblockMapView } from './PageblockMapView.js';
+import { EventsView } from './EventsView.js';
 
 export function App() {
   const { columns, rows } = useTerminalSize();
+  const { color } = useDisplay();
   const snapshot = useFragtop(selectDisplayed);
   const { mode, readOnly } = useFragtop((s) => s.session);
   const { view, showTypes, slabSort, selectedFailure, pageScroll } = useFragtop((s) => s.view);
   const failures = useFragtop(selectShownFailures);
   const suppressed = useFragtop(selectShownSuppressed);
   const logNote = useFragtop((s) => s.notes.sources.kernelLog);
+  const logState = useFragtop((s) => s.notes.sources.kernelLogState);
+  const droppedFailures = useFragtop(selectShownDroppedFailures);
   const targetOrder = useFragtop(targetOrderOf);
   const notes = notesText(useFragtop((s) => s.notes.sources));
   const dialog = useFragtop((s) => s.dialog);
@@ -64,6 +70,22 @@ export function App() {
     body = <Text>reading memory state…</Text>;
   } else if (view === 'help') {
     body = <HelpScreen mode={mode} readOnly={readOnly} width={width} maxLines={rest} scroll={pageScroll} />;
+  } else if (view === 'map') {
+    body = (
+      <PageblockMapView
+        width={width}
+        maxLines={rest}
+        missing={isReplay ? 'this recording holds no pageblock map' : 'reading /proc/kpageflags…'}
+      />
+    );
+  } else if (view === 'events') {
+    body = (
+      <EventsView
+        width={width}
+        maxLines={rest}
+        missing={isReplay ? 'this recording holds no trace events' : 'starting tracing…'}
+      />
+    );
   } else if (view === 'failure-detail' || !main) {
     body = <FailureDetail width={width} maxLines={rest} pageSizeBytes={snapshot.pageSizeBytes} />;
   } else {
@@ -81,6 +103,8 @@ export function App() {
         failures={failures}
         suppressed={suppressed}
         logNote={logNote}
+        logState={logState}
+        dropped={droppedFailures}
         pageSizeBytes={snapshot.pageSizeBytes}
         width={main.failuresWidth}
         maxLines={main.failureLines}
@@ -124,7 +148,7 @@ export function App() {
       <Hotkeys />
       <Header width={width} />
       {notes ? (
-        <Text wrap="truncate" color="yellow">
+        <Text wrap="truncate" color={color ? 'yellow' : undefined}>
           {notes}
         </Text>
       ) : null}

@@ -2,13 +2,22 @@
 import { Box, Text } from 'ink';
 import type { AllocFailure } from '../analyze/enrich-failure.js';
 import { SectionTitle } from './SectionTitle.js';
-import { failureExplanation, failureSummary } from '../render/failure-text.js';
+import {
+  failureCountText,
+  failureExplanation,
+  failureSummary,
+  noFailuresText,
+} from '../render/failure-text.js';
 import { useDisplay } from './StoreContext.js';
 
 export interface FailuresPanelProps {
   failures: readonly AllocFailure[];
   suppressed: number;
   logNote: string | null;
+  /** Whether the kernel log could be read; null when unknown (replay). */
+  logState?: 'read' | 'unreadable' | 'not-requested' | null;
+  /** Reports read whose details were dropped (the oldest). */
+  dropped?: number;
   pageSizeBytes: number;
   width: number;
   maxLines: number;
@@ -19,6 +28,8 @@ export function FailuresPanel({
   failures,
   suppressed,
   logNote,
+  logState = null,
+  dropped = 0,
   pageSizeBytes,
   width,
   maxLines,
@@ -31,13 +42,14 @@ export function FailuresPanel({
   // `selected` indexes the oldest-first list; on screen the newest is on top, and the window follows the selection.
   const selectedRow = selected === null ? null : failures.length - 1 - selected;
   const first = selectedRow === null ? 0 : Math.max(0, selectedRow - room + 1);
-  const title = `Allocation failures · ${failures.length} reports${suppressed ? ` · ${suppressed} suppressed` : ''}`;
+  const unread = logState === 'unreadable' || logState === 'not-requested';
+  const title = `Allocation failures · ${failureCountText(failures.length, dropped, unread)}${suppressed ? ` · ${suppressed} suppressed` : ''}`;
   return (
     <Box flexDirection="column" width={width}>
       <SectionTitle width={width} title={title} />
       {failures.length === 0 ? (
         <Text wrap="truncate" dimColor>
-          {logNote ?? 'none in the kernel log'}
+          {noFailuresText(logState, logNote)}
         </Text>
       ) : (
         newestFirst.slice(first, first + room).map((failure, i) => {

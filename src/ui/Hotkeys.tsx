@@ -7,6 +7,8 @@ import { useControllers, useFragtopStore } from './StoreContext.js';
 /** Names a key press the way the key table does. */
 export function keyName(input: string, key: Key): KeyName {
   if (key.ctrl && input === 'c') return 'ctrl-c';
+  // Ctrl-Z suspends (the screen session handles it): it is not the z key.
+  if (key.ctrl && input === 'z') return 'ctrl-z';
   if (key.upArrow) return 'up';
   if (key.downArrow) return 'down';
   if (key.leftArrow) return 'left';

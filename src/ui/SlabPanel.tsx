@@ -5,6 +5,7 @@ import type { SlabRow } from '../analyze/snapshot-types.js';
 import { SLAB_SORTS, sortSlabs, type SlabSortKey } from '../store/slab-sort.js';
 import { humanBytes } from '../render/format.js';
 import { slabHeader, slabLine } from '../render/slab-layout.js';
+import { useDisplay } from './StoreContext.js';
 import { SectionTitle } from './SectionTitle.js';
 
 export interface SlabPanelProps {
@@ -17,6 +18,7 @@ export interface SlabPanelProps {
 
 export function SlabPanel({ rows, sortKey, unavailable, width, maxLines }: SlabPanelProps) {
   const sorted = useMemo(() => sortSlabs(rows, sortKey), [rows, sortKey]);
+  const { color } = useDisplay();
   const sort = SLAB_SORTS.find((s) => s.key === sortKey);
   const room = Math.max(0, maxLines - 2);
   const totalBytes = useMemo(() => rows.reduce((sum, row) => sum + row.bytes, 0), [rows]);
@@ -27,7 +29,7 @@ export function SlabPanel({ rows, sortKey, unavailable, width, maxLines }: SlabP
         title={`Slab caches by ${sort?.label ?? sortKey} · ${rows.length} caches · ${humanBytes(totalBytes)}`}
       />
       {unavailable ? (
-        <Text wrap="truncate" color="yellow">
+        <Text wrap="truncate" color={color ? 'yellow' : undefined}>
           {unavailable === 'slabinfo needs root'
             ? 'slabinfo needs root: run fragtop as root to see slab caches'
             : unavailable}

@@ -79,7 +79,10 @@ export function ZonesPanel(props: ZonesPanelProps) {
         <Text bold>{zoneLabel(zone, layout)}</Text>
         {counts.map((cell, i) => (
           <Text key={i} color={cellColor(zone, orders[i]!, color)} bold={orders[i] === targetOrder}>
-            {cell}
+            {cell.slice(0, -cell.trimStart().length)}
+            {/* Without colour, pass and fail must still differ: passing counts are underlined, as a
+                monochrome terminal shows them (an attribute, not a colour, so NO_COLOR allows it). */}
+            <Text underline={!color && zone.canAllocate?.[orders[i]!] === true}>{cell.trimStart()}</Text>
           </Text>
         ))}
         {tailCells(zone, targetOrder, snapshot.pageSizeBytes, layout)}
@@ -145,7 +148,7 @@ export function ZonesPanel(props: ZonesPanelProps) {
     <Box flexDirection="column" width={width}>
       <SectionTitle
         width={width}
-        title={`Free blocks by order · target order ${targetOrder} (${targetLabel})${position} · trend: order-${targetOrder} blocks, lowest per step`}
+        title={`Free blocks by order · target order ${targetOrder} (${targetLabel})${position}${color ? '' : ' · underlined: passes the check'} · trend: order-${targetOrder} blocks, lowest per step`}
       />
       <Text wrap="truncate" dimColor>
         {zoneHeader(snapshot, targetOrder, layout)}

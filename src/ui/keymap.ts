@@ -1,8 +1,17 @@
 // The key table: every hotkey, what it does and where it applies. The help screen is generated from it.
 import type { Controllers } from '../controllers/controllers.js';
 import type { ReplayPlayer } from '../controllers/replay-player.js';
-import { selectFailures, type FragtopStore, type Mode } from '../store/create-store.js';
+import { noFailuresText } from '../render/failure-text.js';
+import { selectFailures, type FragtopState, type FragtopStore, type Mode } from '../store/create-store.js';
 import { SLAB_SORTS } from '../store/slab-sort.js';
+
+/** The flash when there is no report to open: "none" only when the kernel log was read. */
+function noFailuresFlash(state: FragtopState): string {
+  const { kernelLogState, kernelLog } = state.notes.sources;
+  return kernelLogState === null || kernelLogState === 'read'
+    ? 'no allocation failures in the kernel log'
+    : `allocation failures ${noFailuresText(kernelLogState, kernelLog)}`;
+}
 
 /** Keys as named by `keyName()`: printable characters as themselves, plus a few named keys. */
 export type KeyName = string;
@@ -17,7 +26,8 @@ const PAGE_STEP = 10;
 /** ↑/↓ scroll a page view, else move the failure selection (the list shows the newest at the top). */
 function moveOrScroll(store: FragtopStore, down: 1 | -1): void {
   const { view, actions } = store.getState();
-  if (view.view === 'help' || view.view === 'failure-detail') actions.scrollPage(down);
+  if (view.view === 'help' || view.view === 'failure-detail' || view.view === 'events')
+    actions.scrollPage(down);
   else actions.selectFailure(-down);
 }
 
@@ -175,6 +185,26 @@ export const KEYMAP: readonly KeyBinding[] = [
     run: ({ store }) => store.getState().actions.toggleTypes(),
   },
   {
+    keys: ['M'],
+    label: 'M',
+    description: 'pageblock map and compaction ceiling (/proc/kpageflags, root; read every 10 s while open)',
+    section: 'zones',
+    run: ({ store }) => {
+      const { view, actions } = store.getState();
+      actions.setView(view.view === 'map' ? 'main' : 'map');
+    },
+  },
+  {
+    keys: ['e'],
+    label: 'e',
+    description: 'who fragments: trace events per process (tracefs, root; traced only while open)',
+    section: 'zones',
+    run: ({ store }) => {
+      const { view, actions } = store.getState();
+      actions.setView(view.view === 'events' ? 'main' : 'events');
+    },
+  },
+  {
     keys: ['R'],
     label: 'R',
     description: 'record to ./fragtop-HOST-TIME.ftr, or stop',
@@ -203,8 +233,11 @@ export const KEYMAP: readonly KeyBinding[] = [
     description: "list the kernel's allocation failures",
     section: 'failures',
     run: ({ store }) => {
-      const { view, actions } = store.getState();
+      const state = store.getState();
+      const { view, actions } = state;
       if (view.view === 'failures') return actions.setView('main');
+      if (selectFailures(state).length === 0 && state.notes.sources.kernelLogState === 'unreadable')
+        actions.setFlash(noFailuresFlash(state));
       actions.setView('failures');
       actions.selectFailure(Number.MAX_SAFE_INTEGER);
     },
@@ -245,7 +278,7 @@ export const KEYMAP: readonly KeyBinding[] = [
     run: ({ store }) => {
       const state = store.getState();
       const { view, actions } = state;
-      if (selectFailures(state).length === 0) actions.setFlash('no allocation failures in the kernel log');
+      if (selectFailures(state).length === 0) actions.setFlash(noFailuresFlash(state));
       else actions.setView(view.view === 'failure-detail' ? 'failures' : 'failure-detail');
     },
   },

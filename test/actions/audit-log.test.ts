@@ -1,6 +1,17 @@
 // Tests the remediation audit log: its default path, one JSON line per action, and the kernel-log line.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -9,6 +20,8 @@ import {
   kernelLogLine,
   type AuditEntry,
 } from '../../src/actions/audit-log.js';
+import { ordinaryUserScript, sharedTempDir } from '../helpers/as-user.js';
+import { REPO_ROOT } from '../helpers/frames.js';
 
 let dir: string;
 beforeEach(() => {
@@ -146,5 +159,105 @@ describe('kernelLogLine', () => {
   it('stays within one kernel log record', () => {
     const line = kernelLogLine({ ...ENTRY, after: 'x'.repeat(5000) });
     expect(line.length).toBe(3 + 900 + 1);
+  });
+});
+
+/** The promise's value, or a failure naming the wait: a hang must fail the test, not time it out silently. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+const IMMUTABLE_WHY =
+  process.getuid?.() === 0 && spawnSync('chattr', ['--help']).error === undefined
+    ? ''
+    : ' (skipped: needs root and chattr for an immutable file)';
+
+describe('appendAudit under faults', () => {
+  const options = { now: () => NOW, kmsgPath: null, user: USER };
+
+  it('fails at once under /proc, where mkdir answers ENOENT (recursive mkdir spun for ever there)', async () => {
+    const path = `/proc/fragtop-audit-${process.pid}/deeper/audit.log`;
+    const result = await within(appendAudit(ENTRY, { ...options, path }), 2000);
+    expect(result.error).toMatch(new RegExp(`^cannot write the audit log ${path}: ENOENT`));
+  });
+
+  it('refuses a FIFO nobody reads instead of blocking on it (ENXIO)', async () => {
+    const path = join(dir, 'fifo');
+    execFileSync('mkfifo', [path]);
+    try {
+      const result = await within(appendAudit(ENTRY, { ...options, path }), 2000);
+      expect(result.error).toMatch(/ENXIO/);
+    } finally {
+      // Releases a writer still blocked in open() (as before the fix), so the worker can exit.
+      closeSync(openSync(path, constants.O_RDONLY | constants.O_NONBLOCK));
+    }
+  });
+
+  it('refuses a FIFO that has a reader (a write could block or fail EAGAIN)', async () => {
+    const path = join(dir, 'fifo-read');
+    execFileSync('mkfifo', [path]);
+    const reader = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const result = await within(appendAudit(ENTRY, { ...options, path }), 2000);
+      expect(result.error).toBe(`cannot write the audit log ${path}: ${path} is not a regular file`);
+    } finally {
+      closeSync(reader);
+    }
+  });
+
+  it('refuses a device (/dev/full) and a directory (EISDIR)', async () => {
+    const device = await appendAudit(ENTRY, { ...options, path: '/dev/full' });
+    expect(device.error).toBe('cannot write the audit log /dev/full: /dev/full is not a regular file');
+    const directory = await appendAudit(ENTRY, { ...options, path: dir });
+    expect(directory.error).toMatch(/EISDIR/);
+  });
+
+  it(`reports an immutable file (EPERM, even for root)${IMMUTABLE_WHY}`, async (context) => {
+    if (IMMUTABLE_WHY) context.skip();
+    const path = join(dir, 'immutable.log');
+    writeFileSync(path, '');
+    execFileSync('chattr', ['+i', path]);
+    try {
+      const result = await appendAudit(ENTRY, { ...options, path });
+      expect(result.error).toMatch(/EPERM/);
+    } finally {
+      execFileSync('chattr', ['-i', path]);
+    }
+  });
+
+  it('reports a directory an ordinary user cannot write (EACCES)', async () => {
+    const shared = sharedTempDir('fragtop-audit-user-');
+    try {
+      const locked = join(shared, 'locked');
+      mkdirSync(locked, { mode: 0o755 });
+      const run = await ordinaryUserScript(
+        shared,
+        'audit',
+        `import { appendAudit } from './src/actions/audit-log.ts';
+         const result = await appendAudit({ action: 'compact', path: 'p', value: '1', result: 'ok' },
+           { path: process.argv[2], kmsgPath: null });
+         console.log(JSON.stringify(result));`.replace("'./src", `'${REPO_ROOT}src`),
+      );
+      const { status, answer } = run([join(locked, 'sub/audit.log')]);
+      expect(status).toBe(0);
+      expect((answer as { error: string }).error).toMatch(/EACCES/);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps every line whole when appends overlap', async () => {
+    const path = join(dir, 'busy.log');
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => appendAudit({ ...ENTRY, value: String(i) }, { ...options, path })),
+    );
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    expect(lines.map((line) => Number(JSON.parse(line).value)).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i),
+    );
   });
 });

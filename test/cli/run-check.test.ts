@@ -1,7 +1,7 @@
 // Tests that `check` answers from buddyinfo, zoneinfo, vmstat and meminfo, reads pagetypeinfo only when it can change
 // the answer (giving the same line as a check that always reads it), and never opens slabinfo.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -36,14 +36,22 @@ async function checkLine(args: string[]): Promise<{ code: number; line: string }
 const scratch: string[] = [];
 afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-/** A copy of a fixture's proc tree where `file` is a FIFO nobody writes: opening it for reading never returns. */
-function procRootWithFifo(fixture: string, file: string): string {
+const LONG_AGO = new Date('2000-01-01T00:00:00Z');
+
+/** A copy of a fixture's proc tree whose files were last read long ago: reading one moves its access time (relatime). */
+function procRootReadLongAgo(fixture: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'fragtop-check-'));
   scratch.push(dir);
   cpSync(fixturePath(fixture, 'proc'), join(dir, 'proc'), { recursive: true });
-  rmSync(join(dir, 'proc', file));
-  spawnSync('mkfifo', [join(dir, 'proc', file)]);
+  for (const file of ['slabinfo', 'pagetypeinfo']) utimesSync(join(dir, 'proc', file), LONG_AGO, new Date());
   return join(dir, 'proc');
+}
+
+const readSince = (root: string, file: string): boolean =>
+  statSync(join(root, file)).atimeMs > LONG_AGO.getTime();
+
+function run(args: string[]) {
+  return spawnSync('node', [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 10_000 });
 }
 
 describe('fragtop check', () => {
@@ -82,31 +90,29 @@ describe('fragtop check', () => {
   });
 
   it.skipIf(!HAS_BUILD)(
-    `answers without opening slabinfo (a FIFO there would block it)${HAS_BUILD ? '' : ' (skipped: run npm run build first)'}`,
+    `answers a clear "ok" without reading slabinfo or pagetypeinfo, which snapshot reads${HAS_BUILD ? '' : ' (skipped: run npm run build first)'}`,
     () => {
-      const root = procRootWithFifo('live-6.18', 'slabinfo');
-      const result = spawnSync('node', [BIN, 'check', '--order', '3', '--proc-root', root], {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-        timeout: 10_000,
-      });
-      expect(result.signal).toBeNull();
-      expect(result.stdout).toMatch(/^ok: \d+ order-3 blocks available/);
-      expect(result.status).toBe(0);
+      const root = procRootReadLongAgo('live-6.18');
+      const check = run(['check', '--order', '0', '--proc-root', root]);
+      expect(check.stdout).toMatch(/^ok: /);
+      expect(check.status).toBe(0);
+      expect(readSince(root, 'slabinfo')).toBe(false);
+      expect(readSince(root, 'pagetypeinfo')).toBe(false);
+      // The access times do move when a file is read: snapshot reads both.
+      expect(run(['snapshot', '--json', '--proc-root', root]).status).toBe(0);
+      expect(readSince(root, 'slabinfo')).toBe(true);
+      expect(readSince(root, 'pagetypeinfo')).toBe(true);
     },
   );
 
   it.skipIf(!HAS_BUILD)(
-    `answers a clear "ok" without opening pagetypeinfo${HAS_BUILD ? '' : ' (skipped: run npm run build first)'}`,
+    `reads pagetypeinfo, and still not slabinfo, when the answer is "short"${HAS_BUILD ? '' : ' (skipped: run npm run build first)'}`,
     () => {
-      const root = procRootWithFifo('live-6.18', 'pagetypeinfo');
-      const result = spawnSync('node', [BIN, 'check', '--order', '0', '--proc-root', root], {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-        timeout: 10_000,
-      });
-      expect(result.signal).toBeNull();
-      expect(result.stdout).toMatch(/^ok: /);
+      const root = procRootReadLongAgo('live-6.18');
+      const check = run(['check', '--order', '0', '--min-blocks', '1000000000', '--proc-root', root]);
+      expect(check.status).toBe(1);
+      expect(readSince(root, 'pagetypeinfo')).toBe(true);
+      expect(readSince(root, 'slabinfo')).toBe(false);
     },
   );
 });

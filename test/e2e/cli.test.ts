@@ -200,12 +200,14 @@ describe('the fragtop command line', () => {
     },
   );
 
-  it.skipIf(!HAS_BUILD)(`refuses --kmsg - for the screen, whose keys come from stdin${why}`, () => {
-    const { status, stderr } = fragtop(['--kmsg', '-', '--proc-root', fixturePath('live-6.18', 'proc')]);
-    expect(status).toBe(2);
-    expect(stderr).toBe(
-      'fragtop: --kmsg - reads stdin, which the screen needs for keys; give a file, or use fragtop snapshot\n',
+  it.skipIf(!HAS_BUILD)(`reads the kernel log from stdin in batch output, which needs no keys${why}`, () => {
+    const report = '[  100.000000] exe: page allocation failure: order:6, mode:0x10c0d0\n';
+    const { status, stdout } = fragtop(
+      ['-b', '-n', '1', '--kmsg', '-', '--proc-root', fixturePath('live-6.18', 'proc')],
+      report,
     );
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/Allocation failures \(1\)\n {2}.*exe.*order 6/);
   });
 
   it.skipIf(!HAS_BUILD)(`exits 2 with one line for bad usage${why}`, () => {
@@ -213,6 +215,20 @@ describe('the fragtop command line', () => {
     expect(status).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe('fragtop: --interval expects a duration like 500ms, 2s or 1m, got "soon"\n');
+  });
+
+  it.skipIf(!HAS_BUILD)(`refuses an interval no timer can hold, with the range, exit 2${why}`, () => {
+    for (const args of [
+      ['metrics', '--textfile', '/dev/null', '--interval', '30d'],
+      ['snapshot', '--interval', '1ms'],
+    ]) {
+      const { status, stdout, stderr } = fragtop(args);
+      expect(status, args.join(' ')).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(
+        `fragtop: --interval expects a duration from 100ms to 1d, got "${args[args.length - 1]}"\n`,
+      );
+    }
   });
 
   it.skipIf(!HAS_BUILD)(`lists every common option in --help${why}`, () => {
@@ -232,11 +248,40 @@ describe('the fragtop command line', () => {
   });
 
   it.skipIf(!HAS_BUILD)(
-    `without a terminal the live screen points to fragtop snapshot and exits 1${why}`,
+    `without a terminal the live monitor prints text frames like top -b, -n of them${why}`,
     () => {
-      const { status, stderr } = fragtop(['--proc-root', fixturePath('live-6.18', 'proc')]);
-      expect(status).toBe(1);
-      expect(stderr).toContain('use "fragtop snapshot"');
+      const { status, stdout, stderr } = fragtop([
+        '-n',
+        '2',
+        '-d',
+        '0.1',
+        '--proc-root',
+        fixturePath('live-6.18', 'proc'),
+      ]);
+      expect(status).toBe(0);
+      expect(stderr).toBe('');
+      const frames = stdout.split(/\n\n(?=fragtop · )/);
+      expect(frames).toHaveLength(2);
+      for (const frame of frames)
+        expect(frame).toMatch(/^fragtop · vm · 6\.18\.44-fc-v595 .*\nORDER \d+ OK:/);
+      const json = fragtop([
+        '-b',
+        '--json',
+        '-n',
+        '2',
+        '-d',
+        '0.1',
+        '--proc-root',
+        fixturePath('live-6.18', 'proc'),
+      ]);
+      const lines = json.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { schema: number; rates: object });
+      expect(lines.map((line) => line.schema)).toEqual([1, 1]);
+      // The second line has rates, from the frame before it.
+      expect(Object.keys(lines[0]!.rates)).toEqual([]);
+      expect(Object.keys(lines[1]!.rates).length).toBeGreaterThan(0);
     },
   );
 
@@ -249,8 +294,10 @@ describe('the fragtop command line', () => {
 
   it.skipIf(!HAS_BUILD)(`reports every file of an empty proc root as unavailable, not a crash${why}`, () => {
     const empty = mkdtempSync(join(tmpdir(), 'fragtop-empty-proc-'));
-    const { status, stdout } = fragtop(['snapshot', '--json', '--proc-root', empty]);
-    expect(status).toBe(0);
+    const { status, stdout, stderr } = fragtop(['snapshot', '--json', '--proc-root', empty]);
+    // Nothing could be read: the frame says what is missing, and the exit code tells a script.
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/^fragtop: no memory state could be read: .*buddyinfo does not exist\n$/);
     const json = JSON.parse(stdout);
     expect(json.zones).toEqual([]);
     expect(json.kernel).toBeNull();

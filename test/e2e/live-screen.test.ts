@@ -67,6 +67,7 @@ describe('fragtop in a real terminal', () => {
     ['SIGTERM', 143],
     ['SIGHUP', 129],
     ['SIGINT', 130],
+    ['SIGQUIT', 131],
   ] as const)(`restores the terminal on %s${why}`, async (signal, code) => {
     const session = start('--proc-root fixtures/live-6.18/proc');
     await session.waitFor((s) => s.includes('Free blocks by order'));

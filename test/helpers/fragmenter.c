@@ -3,7 +3,11 @@
  * page, then gives back every other page, so the freed pages' buddies stay allocated and the
  * buddy allocator cannot merge them into larger blocks.
  *
- * usage: fragmenter [MIB]   (default 1024, at most 2048)
+ * usage: fragmenter [MIB] [pagetables]   (default 1024, at most 2048)
+ *
+ * With "pagetables", half of MIB goes to the holes and the other half to page tables (unmovable kernel
+ * memory): one page touched every 2 MiB of a sparse mapping needs a page-table page of its own, so the
+ * kernel must take pageblocks from other migrate types, as a process with a huge sparse heap makes it do.
  * Prints "ready" once the holes are made, then holds the memory until stdin reaches end of file
  * or SIGTERM arrives; then frees everything and exits 0.
  */
@@ -38,6 +42,13 @@ int main(int argc, char **argv) {
     }
   }
 
+  int page_tables = argc > 2 && strcmp(argv[2], "pagetables") == 0;
+  if (argc > 2 && !page_tables) {
+    fprintf(stderr, "fragmenter: the second argument can only be \"pagetables\", got \"%s\"\n", argv[2]);
+    return 2;
+  }
+  long hole_mib = page_tables ? (mib + 1) / 2 : mib;
+
   /* No SA_RESTART: SIGTERM must interrupt the blocking read below. */
   struct sigaction action;
   memset(&action, 0, sizeof action);
@@ -46,7 +57,7 @@ int main(int argc, char **argv) {
   sigaction(SIGTERM, &action, NULL);
 
   long page = sysconf(_SC_PAGESIZE);
-  size_t bytes = (size_t)mib << 20;
+  size_t bytes = (size_t)hole_mib << 20;
   size_t pages = bytes / (size_t)page;
   char *region = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (region == MAP_FAILED) {
@@ -63,8 +74,23 @@ int main(int argc, char **argv) {
     if (madvise(region + i * (size_t)page, (size_t)page, MADV_DONTNEED) == 0) freed++;
   }
 
+  /* Each touch costs a data page and a page-table page: 2 pages per 2 MiB of address space. */
+  size_t sparse_touches = page_tables ? (((size_t)(mib - hole_mib) << 20) / (2 * (size_t)page)) : 0;
+  size_t sparse_bytes = sparse_touches * (2UL << 20);
+  char *sparse = NULL;
+  if (sparse_touches > 0) {
+    sparse = mmap(NULL, sparse_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (sparse == MAP_FAILED) {
+      fprintf(stderr, "fragmenter: sparse mmap failed: %s\n", strerror(errno));
+      munmap(region, bytes);
+      return 1;
+    }
+    madvise(sparse, sparse_bytes, MADV_NOHUGEPAGE);
+    for (size_t i = 0; i < sparse_touches && !stop_requested; i++) sparse[i * (2UL << 20)] = 1;
+  }
+
   if (!stop_requested) {
-    fprintf(stderr, "fragmenter: %zu pages touched, %zu given back\n", pages, freed);
+    fprintf(stderr, "fragmenter: %zu pages touched, %zu given back, %zu page tables\n", pages, freed, sparse_touches);
     printf("ready\n");
     fflush(stdout);
     char buffer[256];
@@ -77,5 +103,6 @@ int main(int argc, char **argv) {
   }
 
   munmap(region, bytes);
+  if (sparse) munmap(sparse, sparse_bytes);
   return 0;
 }

@@ -59,14 +59,19 @@ export function fragmenterUnavailable(): string | null {
 
 /**
  * Starts the fragmenter with `mebibytes` of memory (default 1024, at most 2048) and resolves once
- * it has touched every page and given back every other one ("ready"). Rejects when it cannot be
+ * it has touched every page and given back every other one ("ready"); with `pageTables`, half of the memory
+ * goes to page tables instead (unmovable pages that make the kernel steal pageblocks). Rejects when it cannot be
  * built or exits early (for example when mmap fails).
  */
-export function startFragmenter(mebibytes = FRAGMENTER_DEFAULT_MIB): Promise<Fragmenter> {
+export function startFragmenter(
+  mebibytes = FRAGMENTER_DEFAULT_MIB,
+  options: { pageTables?: boolean } = {},
+): Promise<Fragmenter> {
   const result = build();
   if ('reason' in result) return Promise.reject(new Error(result.reason));
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(result.binary, [String(mebibytes)], {
+    const args = [String(mebibytes), ...(options.pageTables ? ['pagetables'] : [])];
+    const child: ChildProcess = spawn(result.binary, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -44,6 +44,11 @@ export class TmuxSession {
     return this.tmux('capture-pane', '-p', '-t', this.name);
   }
 
+  /** The screen with its attributes as escape sequences (colour, bold, underline). */
+  styledScreen(): string {
+    return this.tmux('capture-pane', '-p', '-e', '-t', this.name);
+  }
+
   /** 1 while the program is in the alternate screen, 0 once it has left it. */
   alternateOn(): boolean {
     return this.tmux('display-message', '-p', '-t', this.name, '#{alternate_on}').trim() === '1';

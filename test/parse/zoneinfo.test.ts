@@ -53,6 +53,8 @@ describe('parseZoneInfo on real samples', () => {
           watermarkLowPages: 226,
           watermarkHighPages: 271,
           spannedPages: 8192,
+          // The footer's start_pfn line, after the per-CPU lists.
+          startPfn: 196608,
           presentPages: 8192,
           protection: [0, 0, 0, 0],
           stats: { active: 367, inactive: 720, scanned: 0 },

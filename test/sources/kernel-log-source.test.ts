@@ -73,7 +73,12 @@ describe('openKernelLog: file mode', () => {
     const path = fileURLToPath(new URL('../../fixtures/kmsg/kmsg.txt', import.meta.url));
     const expected = readFileSync(path, 'utf8').split('\n').slice(0, -1);
     const log = await open({ file: path });
-    expect(log.status).toEqual({ mode: 'file', message: `read ${expected.length} lines from ${path}` });
+    expect(log.status).toMatchObject({
+      mode: 'file',
+      message: `read ${expected.length} lines from ${path}`,
+      state: 'read',
+      reason: null,
+    });
     expect(log.drain()).toEqual(expected);
     expect(log.drain()).toEqual([]);
   });
@@ -83,6 +88,8 @@ describe('openKernelLog: file mode', () => {
     expect(log.status).toEqual({
       mode: 'none',
       message: 'cannot read the kernel log from /nonexistent/dmesg.txt: no such file',
+      state: 'unreadable',
+      reason: 'cannot read the kernel log from /nonexistent/dmesg.txt: no such file',
     });
     expect(log.drain()).toEqual([]);
   });
@@ -97,7 +104,12 @@ describe('openKernelLog: live /dev/kmsg', () => {
       const fdsBefore = openFdCount();
       const handlesBefore = liveHandles();
       const log = await openKernelLog({});
-      expect(log.status).toEqual({ mode: 'kmsg', message: 'following /dev/kmsg' });
+      expect(log.status).toEqual({
+        mode: 'kmsg',
+        message: 'following /dev/kmsg',
+        state: 'read',
+        reason: null,
+      });
       // Reading is synchronous on drain: an open log adds no handle that would keep the process running.
       expect(liveHandles()).toEqual(handlesBefore);
 
@@ -146,6 +158,9 @@ describe('openKernelLog: fallbacks', () => {
       mode: 'none',
       message:
         'no kernel log: cannot open /nonexistent/kmsg: ENOENT, the device does not exist here; /nonexistent/journalctl cannot be run',
+      state: 'unreadable',
+      reason:
+        'no kernel log: cannot open /nonexistent/kmsg: ENOENT, the device does not exist here; /nonexistent/journalctl cannot be run',
     });
     expect(log.drain()).toEqual([]);
   });
@@ -169,7 +184,7 @@ describe('openKernelLog: fallbacks', () => {
 
     const handlesBefore = liveHandles();
     const log = await openKernelLog({ kmsgPath: '/nonexistent/kmsg', journalctlPath: script });
-    expect(log.status).toEqual({
+    expect(log.status).toMatchObject({
       mode: 'journal',
       message:
         'following journalctl -k (cannot open /nonexistent/kmsg: ENOENT, the device does not exist here)',

@@ -20,6 +20,7 @@ const EXPECTED_FRAMES: Record<string, number> = {
   'idle.ftr': 60,
   'fragmentation-compaction.ftr': 49,
   'k8s-order6-incident.ftr': 120,
+  'pageblock-map-events.ftr': 49,
 };
 
 async function withRecording<T>(name: string, use: (recording: Recording) => T): Promise<T> {

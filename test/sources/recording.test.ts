@@ -128,14 +128,16 @@ describe('recording codec', () => {
   });
 
   it('round-trips arbitrary frames as keyframes and as deltas', () => {
-    // JSON has no negative zero; the format stores -0 read times as 0 (documented).
-    const time = fc.double({ noNaN: true, noDefaultInfinity: true }).map((ms) => (ms === 0 ? 0 : ms));
+    // JSON has no negative zero; the format stores -0 read times as 0 (documented). Times are what a Date holds
+    // and read durations are not negative: the reader refuses anything else as damage.
+    const time = fc.double({ noNaN: true, min: -8.64e15, max: 8.64e15 }).map((ms) => (ms === 0 ? 0 : ms));
+    const duration = fc.double({ noNaN: true, min: 0, max: 1e9 }).map((ms) => (ms === 0 ? 0 : ms));
     const fileRead: fc.Arbitrary<FileRead> = fc.oneof(
       fc.record(
         {
           ok: fc.constant(true as const),
           text: fc.string({ unit: 'binary' }),
-          readMs: time,
+          readMs: duration,
           readAtMs: time,
         },
         { noNullPrototype: true },

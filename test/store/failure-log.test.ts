@@ -46,3 +46,44 @@ describe('incremental failure log', () => {
     expect(appendToFailureLog(log, [])).toBe(log);
   });
 });
+
+describe('failure log caps (issue 11, item 4)', () => {
+  /** One complete one-line-header report per call: a 5.x header, banner and trace, 5 lines. */
+  const small = (i: number) => [
+    `[${1000 + i}.000001] worker${i}: page allocation failure: order:4, mode:0xcc0(GFP_KERNEL), nodemask=(null)`,
+    `[${1000 + i}.000002] CPU: 1 PID: ${100 + i} Comm: worker${i} Not tainted 6.1.0 #1`,
+    `[${1000 + i}.000003] Call Trace:`,
+    `[${1000 + i}.000004]  dump_stack_lvl+0x4a/0x70`,
+    `[${1000 + i}.000005]  warn_alloc+0x130/0x1b0`,
+  ];
+  const many = (n: number) => Array.from({ length: n }, (_, i) => small(i)).flat();
+
+  it('counts every report of a batch larger than the kept lines, and says how many were dropped', () => {
+    // 2,714 reports in 13,570 lines, read through a 2,000-line buffer in one batch (the --kmsg FILE case).
+    const log = appendToFailureLog(EMPTY_FAILURE_LOG, many(2714), 2000);
+    expect(log.total).toBe(2714);
+    expect(log.failures).toHaveLength(1000);
+    expect(log.droppedFailures).toBe(1714);
+    expect(log.failures[999]!.process).toBe('worker2713');
+    expect(log.droppedLines).toBe(13570 - 2000);
+  });
+
+  it('counts exactly when the reports arrive in many small batches', () => {
+    let log = EMPTY_FAILURE_LOG;
+    const lines = many(1500);
+    for (let i = 0; i < lines.length; i += 97) log = appendToFailureLog(log, lines.slice(i, i + 97), 3000);
+    expect(log.total).toBe(1500);
+    expect(log.failures).toHaveLength(1000);
+    expect(log.droppedFailures).toBe(500);
+    expect(log.failures[0]!.process).toBe('worker500');
+  });
+
+  it('gives year-less syslog times the year of the reference time', () => {
+    const log = appendToFailureLog(
+      EMPTY_FAILURE_LOG,
+      ['Dec 31 23:59:58 node1 kernel: exe: page allocation failure: order:6, mode:0x10c0d0'],
+      { referenceMs: Date.parse('2021-01-02T10:00:00') },
+    );
+    expect(log.failures[0]!.time).toBe('2020-12-31T23:59:58');
+  });
+});
