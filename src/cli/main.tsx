@@ -1,4 +1,5 @@
 // Entry point: parse the command line, run the chosen mode, and turn user mistakes into one line and exit 2.
+import './v8-footprint.js';
 import { existsSync, statSync } from 'node:fs';
 import { helpText } from './help-text.js';
 import { unknownLine } from '../render/npd-line.js';

@@ -2,7 +2,8 @@
 // stderr, exit 0 ok / 1 problem / 2 unknown. It reads only what the verdict needs: never slabinfo, and pagetypeinfo
 // (printed by the kernel with interrupts off) only when the answer depends on which lists hold the blocks.
 import { buildSnapshot } from '../analyze/build-snapshot.js';
-import { watermarkAlgorithm } from '../analyze/watermark-check.js';
+import { orderVerdict } from '../analyze/order-verdict.js';
+import { pagetypeinfoMatters } from '../analyze/pagetypeinfo-need.js';
 import { checkSnapshot, unknownLine } from '../export/check.js';
 import type { RawFrame } from '../model/raw-frame.js';
 import { ProcSource } from '../sources/proc-source.js';
@@ -20,16 +21,16 @@ export async function runCheck(
   const source = new ProcSource({ procRoot: options.procRoot, files: ['buddyinfo', 'zoneinfo', 'meminfo'] });
   try {
     let frame: RawFrame = await source.read();
-    let result = checkSnapshot(buildSnapshot(frame), order, minBlocks);
-    // pagetypeinfo can only take blocks away (HighAtomic, CMA lists), and only the 4.4+ check looks at lists:
-    // it matters only for an ok on a 4.4+ kernel.
+    // pagetypeinfo can only take blocks away (HighAtomic, CMA lists): it matters only for an ok that would not
+    // survive the largest reserve and every CMA page being on the lists that hold its blocks.
     let listsUnread = false;
-    if (result.exitCode === 0 && watermarkAlgorithm(frame.kernel) !== 'pre-4.4') {
+    const first = buildSnapshot(frame);
+    if (pagetypeinfoMatters(first, orderVerdict(first, order, minBlocks))) {
       const pagetypeinfo = await source.readFile('pagetypeinfo');
       frame = { ...frame, files: { ...frame.files, pagetypeinfo } };
       listsUnread = !pagetypeinfo.ok;
     }
-    result = checkSnapshot(buildSnapshot(frame), order, minBlocks, {
+    const result = checkSnapshot(buildSnapshot(frame), order, minBlocks, {
       listsUnread,
       kernelLog: kernelLogProbeFor(options),
     });
