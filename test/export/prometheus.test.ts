@@ -100,3 +100,28 @@ describe('--listen addresses', () => {
     for (const bad of ['', 'host', ':99999', 'a:b:c']) expect(parseListenAddress(bad)).toBeNull();
   });
 });
+
+describe('pod start failures and memory events in metrics', () => {
+  it('counts the pod start linked to the order-6 report, the unlinked one apart, and the memory cgroups', async () => {
+    const store = createFragtopStore();
+    const dmesg = readFileSync(fixturePath('centos7-numa-k8s', 'dmesg.txt'), 'utf8').trimEnd().split('\n');
+    const kubelet = readFileSync(fixturePath('centos7-numa-k8s', 'kubelet.txt'), 'utf8')
+      .trimEnd()
+      .split('\n');
+    store.getState().actions.ingest(fixtureFrame('centos7-numa-k8s', { kmsg: [...dmesg, ...kubelet] }));
+    const { failureLog, latest } = store.getState().sample;
+    const text = await prometheusText({
+      snapshot: latest!,
+      diagnosis: null,
+      failures: failureLog.failures,
+      suppressedFailures: 0,
+      podStartsUnlinked: failureLog.podLink.unlinked,
+      memoryEventTotals: failureLog.memoryEventTotals,
+    });
+    expect(sample(text, 'fragtop_pod_start_failures_linked_total{order="6"}')).toBe(1);
+    expect(sample(text, 'fragtop_pod_start_failures_unlinked_total')).toBe(1);
+    expect(sample(text, 'fragtop_kernel_memory_events_total{kind="slub"}')).toBe(0);
+    expect(sample(text, 'fragtop_memory_cgroups')).toBe(64734);
+    expect(sample(text, 'fragtop_memory_cgroup_id_limit')).toBe(65535);
+  });
+});

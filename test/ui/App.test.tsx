@@ -122,6 +122,25 @@ describe('App', () => {
     expect(detail).toContain('Call trace');
   });
 
+  it('shows the pod a failure cost beside it, in the panel title and on the detail page; not the CNI failure', async () => {
+    const dmesg = readFileSync(fixturePath('centos7-numa-k8s', 'dmesg.txt'), 'utf8').trimEnd().split('\n');
+    const kubelet = readFileSync(fixturePath('centos7-numa-k8s', 'kubelet.txt'), 'utf8')
+      .trimEnd()
+      .split('\n');
+    const { rendered } = await start({}, fixtureFrame('centos7-numa-k8s', { kmsg: [...dmesg, ...kubelet] }));
+    await press(rendered, 'f');
+    const panel = await waitForFrame(rendered, (f) => f.includes('1 pod start failed with them'));
+    // 100 columns: the pod's name is cut, its namespace shows; the detail page has it whole.
+    expect(panel).toContain('cost 1 pod start: basic/');
+    expect(panel).not.toContain('myzep');
+    await press(rendered, KEYS.enter);
+    const detail = await waitForFrame(rendered, (f) => f.includes('Pods whose start failed with it (1)'));
+    expect(detail).toContain(
+      'basic/matchdataserver-1255064836-t4b2w uid 485fd485-1ed6-11e9-8661-0a587f8021ea',
+    );
+    expect(detail).not.toContain('myzep');
+  });
+
   it('re-lays out on resize and never draws more lines than rows - 1', async () => {
     const { rendered } = await start();
     await waitForFrame(rendered, (f) => f.includes('Slab caches'));
