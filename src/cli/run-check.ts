@@ -17,8 +17,12 @@ export async function runCheck(
 ): Promise<number> {
   const order = options.order ?? 0;
   const minBlocks = options.minBlocks ?? 1;
-  // meminfo words the advice (is dropping caches worth it); zoneinfo holds the watermarks.
-  const source = new ProcSource({ procRoot: options.procRoot, files: ['buddyinfo', 'zoneinfo', 'meminfo'] });
+  // meminfo words the advice (is dropping caches worth it); zoneinfo holds the watermarks; cgroups counts the
+  // memory cgroups, whose leak fails pods on the same nodes.
+  const source = new ProcSource({
+    procRoot: options.procRoot,
+    files: ['buddyinfo', 'zoneinfo', 'meminfo', 'cgroups'],
+  });
   try {
     let frame: RawFrame = await source.read();
     // pagetypeinfo can only take blocks away (HighAtomic, CMA lists): it matters only for an ok that would not

@@ -7,6 +7,7 @@ import type { KernelLogState } from '../model/kernel-log-state.js';
 import { fitLine, NPD_MESSAGE_BYTES, unknownLine } from '../render/npd-line.js';
 import { adviceTexts, reasonText } from '../render/diagnosis-text.js';
 import { unknownText } from '../render/order-verdict-text.js';
+import { memoryCgroupWarning } from '../render/pod-impact-text.js';
 
 export interface CheckResult {
   exitCode: 0 | 1 | 2;
@@ -63,6 +64,12 @@ export function checkSnapshot(
     notes.push('lists unread');
   }
   if (kernelLog?.state === 'unreadable') notes.push('kmsg unread');
+  // Leaked memory cgroups fail new pods on the same nodes: said, though the verdict is about the order.
+  const memcg = memoryCgroupWarning(snapshot);
+  if (memcg && snapshot.memoryCgroups?.count != null) {
+    details.push(memcg);
+    notes.push(`memcg ${snapshot.memoryCgroups.count}/${snapshot.memoryCgroups.limit}`);
+  }
   const withNotes = (line: string) => {
     // Notes are added only while the whole still fits: the verdict and the count always come first.
     let out = line;

@@ -142,10 +142,10 @@ describe('the fragtop command line', () => {
     () => {
       const root = fixturePath('centos7-numa-k8s', 'proc');
       const ok = fragtop(['check', '--order', '6', '--min-blocks', '100', '--proc-root', root]);
-      expect([ok.status, ok.stdout]).toEqual([0, 'order6 OK: 38856 blocks (want 100)\n']);
+      expect([ok.status, ok.stdout]).toEqual([0, 'order6 OK: 38856 blocks (want 100), memcg 64734/65535\n']);
       const problem = fragtop(['check', '--order', '9', '--proc-root', root]);
       expect(problem.status).toBe(1);
-      expect(problem.stdout).toBe('order9 FRAG: 0 blocks (want 1); compact\n');
+      expect(problem.stdout).toBe('order9 FRAG: 0 blocks (want 1); compact, memcg 64734/65535\n');
       // The reason in full goes to stderr, which node-problem-detector logs.
       expect(problem.stderr).toMatch(/^No zone can serve order 9 \(2 MiB\) \(fragmentation\)/);
       // A usage error still says why on stdout, the part node-problem-detector shows.

@@ -17,18 +17,26 @@ describe('fragtop check', () => {
   it('is ok (0) when the zones that pass the check hold at least K order-N blocks: the verdict first', () => {
     expect(checkSnapshot(snapshot, 6, usable)).toMatchObject({
       exitCode: 0,
-      line: `order6 OK: ${usable} blocks (want ${usable})`,
+      line: `order6 OK: ${usable} blocks (want ${usable}), memcg 64734/65535`,
     });
+  });
+
+  it('names leaked memory cgroups, which fail pods on the same nodes, in the line and the details', () => {
+    const result = checkSnapshot(snapshot, 6, 1);
+    expect(result.line).toMatch(/, memcg 64734\/65535$/);
+    expect(result.details).toContain('memory cgroups 64,734 of 65,535: leaked cgroups; new pods will fail');
+    const healthy = checkSnapshot(buildSnapshot(fixtureFrame('live-6.18')), 6, 1);
+    expect(healthy.line).not.toMatch(/memcg/);
   });
 
   it('is a problem (1) below K: the verdict, the count and the first thing to do; the reason in the details', () => {
     const result = checkSnapshot(snapshot, 6, usable + 1);
     expect(result.exitCode).toBe(1);
-    expect(result.line).toBe(`order6 SHORT: ${usable} blocks (want ${usable + 1})`);
+    expect(result.line).toBe(`order6 SHORT: ${usable} blocks (want ${usable + 1}), memcg 64734/65535`);
     expect(result.details[0]).toMatch(/^Order 6 \(256 KiB\) can be served by/);
     const nine = checkSnapshot(snapshot, 9, 1);
     expect(nine.exitCode).toBe(1);
-    expect(nine.line).toBe('order9 FRAG: 0 blocks (want 1); compact');
+    expect(nine.line).toBe('order9 FRAG: 0 blocks (want 1); compact, memcg 64734/65535');
     expect(nine.details[0]).toMatch(/^No zone can serve order 9 \(2 MiB\) \(fragmentation\)/);
   });
 
@@ -68,7 +76,10 @@ describe('fragtop check', () => {
       listsUnread: true,
       kernelLog: { state: 'unreadable', source: '/dev/kmsg', reason: 'EPERM' },
     });
-    expect(result.line).toBe(`order6 OK: ${usable} blocks (want 1), lists unread, kmsg unread`);
+    expect(result.line).toBe(
+      `order6 OK: ${usable} blocks (want 1), lists unread, kmsg unread, memcg 64734/65535`,
+    );
+    expect(Buffer.byteLength(result.line)).toBeLessThanOrEqual(NPD_MESSAGE_BYTES);
     expect(result.details).toContain('kernel log not read (EPERM): allocation failures unknown');
   });
 
