@@ -233,7 +233,8 @@ describe('appendAudit under faults', () => {
     const shared = sharedTempDir('fragtop-audit-user-');
     try {
       const locked = join(shared, 'locked');
-      mkdirSync(locked, { mode: 0o755 });
+      // No write bit for anyone: the ordinary user is nobody under root, or the owner itself otherwise.
+      mkdirSync(locked, { mode: 0o555 });
       const run = await ordinaryUserScript(
         shared,
         'audit',

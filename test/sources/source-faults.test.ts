@@ -176,7 +176,8 @@ describe('the recording reader', () => {
   it('EACCES: an unreadable recording is refused with the reason, as an ordinary user', async () => {
     const path = fresh('secret.ftr');
     cpSync(fixturePath('recordings', 'idle.ftr'), path);
-    chmodSync(path, 0o600);
+    // No read bit for anyone: the ordinary user is nobody under root, or the owner itself otherwise.
+    chmodSync(path, 0o000);
     const { answer } = (await openAsUser)([path]);
     expect(answer).toBe(`cannot open recording ${path}: EACCES: permission denied, open '${path}'`);
   });
@@ -227,7 +228,8 @@ describe('the textfile writer', () => {
 
   it('EACCES: a directory an ordinary user cannot write, and nothing left behind', async () => {
     const locked = fresh('locked');
-    mkdirSync(locked, { mode: 0o755 });
+    // No write bit for anyone: the ordinary user is nobody under root, or the owner itself otherwise.
+    mkdirSync(locked, { mode: 0o555 });
     const { answer } = (await writeAsUser)([join(locked, 'm.prom')]);
     expect(answer).toBe('EACCES');
     expect(readdirSync(locked)).toEqual([]);
