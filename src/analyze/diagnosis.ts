@@ -68,11 +68,11 @@ export interface DiagnoseInput {
 
 /** One zone as the diagnosis needs it at the target order: fill_contig_page_info()'s sums and both indices. */
 export interface ZoneAtOrder extends ZoneKey {
-  /** Free lists the zone has (buddyinfo's columns); null when only "fewer than the target order + 1" is known. */
+  /** Free lists the zone has (buddyinfo's columns); null when not known (the fleet reads only order N). */
   orderCount: number | null;
   /** False when the kernel's orders end below the target order. */
   hasOrder: boolean;
-  info: ContigPageInfo;
+  info: Pick<ContigPageInfo, 'freePages' | 'freeBlocksSuitable'>;
   /** Kernel integers (thousandths). */
   fragmentationIndex: number;
   unusableIndex: number;

@@ -73,8 +73,11 @@ export function fragmentationIndex(freeBlocksByOrder: readonly number[], order: 
 }
 
 /** The same two indices from fill_contig_page_info()'s sums alone (the fleet reads only those, not every order). */
-export function unusableIndexOfInfo(info: ContigPageInfo, order: number): number {
-  return unusableFromBig(toBig(info), order);
+export function unusableIndexOfInfo(
+  info: Pick<ContigPageInfo, 'freePages' | 'freeBlocksSuitable'>,
+  order: number,
+): number {
+  return unusableFromBig(toBig({ ...info, freeBlocksTotal: 0 }), order);
 }
 
 export function fragmentationIndexOfInfo(info: ContigPageInfo, order: number): number {
