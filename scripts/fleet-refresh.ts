@@ -47,3 +47,35 @@ for (let i = 0; i < refreshes; i += 1) {
       `${rows.length} hosts${failed.length ? ` · FAILED ${failed.join(' ')}` : ''}\n    ${perQuery}\n`,
   );
 }
+
+// With PROMETHEUS_PID: each query alone, five times in a row, with the Prometheus process' CPU time for it.
+const promPid = process.env['PROMETHEUS_PID'];
+if (promPid) {
+  const { readFileSync } = await import('node:fs');
+  const ticks = Number(process.env['CLK_TCK'] ?? 100);
+  const cpuMs = () => {
+    const fields = readFileSync(`/proc/${promPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks;
+  };
+  process.stdout.write('  each query alone (mean of 5): wall, Prometheus CPU, size\n');
+  for (const query of fleetQueries({
+    hostLabel: 'instance',
+    selector: '',
+    order,
+    openHost: openHost || null,
+  })) {
+    const before = cpuMs();
+    const started = performance.now();
+    let bytes = 0;
+    for (let i = 0; i < 5; i += 1) {
+      const frame = await fetchFleetFrame(source, [query], { order, hostLabel: 'instance' });
+      const result = frame.answers[0]!.result;
+      bytes = result.ok ? result.bytes : -1;
+    }
+    const wall = (performance.now() - started) / 5;
+    const cpu = (cpuMs() - before) / 5;
+    process.stdout.write(
+      `    ${query.name.padEnd(18)} ${Math.round(wall)} ms, CPU ${Math.round(cpu)} ms, ${Math.round(bytes / 1024)} KiB\n`,
+    );
+  }
+}

@@ -61,6 +61,8 @@ before=$(cpu)
 node "$dir/fleet-refresh.mjs" "$url" 6 "$REFRESHES"
 after=$(cpu)
 echo "Prometheus CPU for those $REFRESHES refreshes: $(((after - before) * 1000 / ticks)) ms ($(((after - before) * 1000 / ticks / REFRESHES)) ms each)"
+echo "each query alone, at order 6 with host-0002 open:"
+PROMETHEUS_PID=$ppid CLK_TCK=$ticks node "$dir/fleet-refresh.mjs" "$url" 6 0 host-0002
 open=host-0002
 echo "with $open open (Enter), $REFRESHES runs:"
 before=$(cpu)

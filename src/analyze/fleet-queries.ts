@@ -92,18 +92,19 @@ export function fleetQueries(options: FleetQueryOptions): FleetQuery[] {
     `${buddyFrom(first)} * on (size) group_left () (${weights(first, weight)})`;
   const zoneAt = select('fragtop_zone_suitable_blocks', `order="${order}"`);
   const queries: FleetQuery[] = [
-    { name: 'zonePages', kind: 'instant', expr: select('fragtop_zone_free_pages') },
-    { name: 'zoneSuitable', kind: 'instant', expr: zoneAt },
+    // `+ 0` drops the metric name from every series of these per-zone answers (a fifth of their bytes), at no cost.
+    { name: 'zonePages', kind: 'instant', expr: `${select('fragtop_zone_free_pages')} + 0` },
+    { name: 'zoneSuitable', kind: 'instant', expr: `${zoneAt} + 0` },
     {
       name: 'zoneFragmentation',
       kind: 'instant',
-      expr: select('fragtop_zone_fragmentation_index', `order="${order}"`),
+      expr: `${select('fragtop_zone_fragmentation_index', `order="${order}"`)} + 0`,
     },
     // Order 0 too: failing the order-0 check means below the min watermark, low memory.
     {
       name: 'checks',
       kind: 'instant',
-      expr: select('fragtop_zone_can_allocate', order === 0 ? 'order="0"' : `order=~"0|${order}"`),
+      expr: `${select('fragtop_zone_can_allocate', order === 0 ? 'order="0"' : `order=~"0|${order}"`)} + 0`,
     },
     {
       name: 'buddyPages',

@@ -26,6 +26,8 @@ export interface HostRecord {
   /** Every zone at order `zonesOrder`: free pages, order-N blocks and the indices (not every order). */
   zonesAtOrder: ZoneAtOrder[];
   zonesOrder: number | null;
+  /** Why the host's answers gave no zones though it reports (e.g. an older fragtop); null when they did. */
+  zonesProblem: string | null;
   /** When `zonesAtOrder` was last in an answer (ms); older than the latest answer: the host stopped reporting. */
   zonesAtMs: number;
   /** Every order of every zone: read only while the host is open (Enter), else empty. */
@@ -103,6 +105,7 @@ function emptyRecord(host: string, source: HostRecord['source']): HostRecord {
     source,
     zonesAtOrder: [],
     zonesOrder: null,
+    zonesProblem: null,
     zonesAtMs: 0,
     zones: [],
     zonesReadAtMs: null,
@@ -185,6 +188,7 @@ function countOf(value: number | undefined): number {
 /**
  * Each host's zones at order N from per-zone answers: free pages (every zone has them), order-N blocks (a zone
  * without any lacks order N) and the fragmentation index, given (fragtop) or from the free block count (buddyinfo).
+ * A host whose answers do not fit together gets the reason instead of zones.
  */
 function zonesAtOrderByHost(
   parts: {
@@ -197,12 +201,12 @@ function zonesAtOrderByHost(
   hostLabel: string,
   nodeLabel: string,
   problems: string[],
-): Map<string, ZoneAtOrder[]> {
+): Map<string, ZoneAtOrder[] | string> {
   const suitable = byZone(parts.suitable, hostLabel, nodeLabel);
   const fragmentation = parts.fragmentation && byZone(parts.fragmentation, hostLabel, nodeLabel);
   const blocks = parts.blocks && byZone(parts.blocks, hostLabel, nodeLabel);
-  const result = new Map<string, ZoneAtOrder[]>();
-  const broken = new Set<string>();
+  const result = new Map<string, ZoneAtOrder[] | string>();
+  const broken = new Map<string, string>();
   let unlabelled = 0;
   for (const { labels, value } of parts.pages) {
     const key = zoneKeyOf(labels, hostLabel, nodeLabel);
@@ -222,12 +226,18 @@ function zonesAtOrderByHost(
       const exported = fragmentation?.get(id);
       if (exported !== undefined && Number.isFinite(exported)) frag = Math.round(exported * 1000);
     }
-    if (suitableBlocks !== undefined && frag === undefined) {
-      // Without the index the verdict could call fragmentation low memory: leave the host's zones as they were.
-      broken.add(key.host);
-      continue;
-    }
-    const zones = result.get(key.host) ?? [];
+    // Without the index the verdict could call fragmentation low memory; without the blocks, every zone would
+    // look as if it had no order N. Either way no verdict, and the reason on the host's row.
+    if (suitableBlocks !== undefined && frag === undefined)
+      broken.set(key.host, `no fragmentation index at order ${order} in its answers`);
+    if (suitableBlocks === undefined && fragmentation?.has(id))
+      broken.set(
+        key.host,
+        'its fragtop exports no fragtop_zone_suitable_blocks (an older version): update it to read its zones',
+      );
+    if (broken.has(key.host)) continue;
+    const previous = result.get(key.host);
+    const zones = Array.isArray(previous) ? previous : [];
     zones.push({
       node: key.node,
       zone: key.zone,
@@ -239,13 +249,10 @@ function zonesAtOrderByHost(
     });
     result.set(key.host, zones);
   }
-  for (const host of broken) result.delete(host);
-  if (broken.size > 0)
-    problems.push(
-      `${broken.size} hosts without a fragmentation index at order ${order} kept their last zones`,
-    );
+  for (const [host, why] of broken) result.set(host, why);
   if (unlabelled > 0) problems.push(`${unlabelled} series without the "${hostLabel}" label were left out`);
-  for (const zones of result.values()) zones.sort((a, b) => a.node - b.node || a.zone.localeCompare(b.zone));
+  for (const zones of result.values())
+    if (Array.isArray(zones)) zones.sort((a, b) => a.node - b.node || a.zone.localeCompare(b.zone));
   return result;
 }
 
@@ -287,6 +294,12 @@ function valueByHost(samples: readonly VectorSample[], hostLabel: string): Map<s
   return result;
 }
 
+function zonesOf(zones: ZoneAtOrder[] | string): Pick<HostRecord, 'zonesAtOrder' | 'zonesProblem'> {
+  return typeof zones === 'string'
+    ? { zonesAtOrder: [], zonesProblem: zones }
+    : { zonesAtOrder: zones, zonesProblem: null };
+}
+
 /** Folds one refresh into the fleet: hosts in the answers are updated, the others keep their last data. */
 export function absorbRefresh(previous: FleetState, refresh: FleetRefresh): FleetState {
   const hosts: Record<string, HostRecord> = {};
@@ -312,7 +325,7 @@ export function absorbRefresh(previous: FleetState, refresh: FleetRefresh): Flee
     const parts = { pages: zonePages, suitable: zoneSuitable, fragmentation: zoneFragmentation };
     for (const [host, zones] of zonesAtOrderByHost(parts, order, hostLabel, 'numa_node', problems)) {
       const r = record(host, 'fragtop');
-      Object.assign(r, { source: 'fragtop', zonesAtOrder: zones, zonesOrder: order, zonesAtMs: timeMs });
+      Object.assign(r, { source: 'fragtop', zonesOrder: order, zonesAtMs: timeMs }, zonesOf(zones));
       fragtopHosts.add(host);
     }
   }
@@ -326,7 +339,7 @@ export function absorbRefresh(previous: FleetState, refresh: FleetRefresh): Flee
       // fragtop's series say more (watermarks): a host that has both is read through fragtop.
       if (fragtopHosts.has(host) || hosts[host]?.source === 'fragtop') continue;
       const r = record(host, 'buddyinfo');
-      Object.assign(r, { source: 'buddyinfo', zonesAtOrder: zones, zonesOrder: order, zonesAtMs: timeMs });
+      Object.assign(r, { source: 'buddyinfo', zonesOrder: order, zonesAtMs: timeMs }, zonesOf(zones));
     }
   }
   // Every order of the open host's zones, kept only while it is open (one host's worth, not the fleet's).
@@ -491,7 +504,8 @@ export function fleetRow(
   // Free pages do not depend on the order: the last zones read give them even before order N's arrive.
   const freePages = record.zonesAtOrder.reduce((sum, zone) => sum + zone.info.freePages, 0);
   const stale = (latestAnswerMs !== null && record.zonesAtMs < latestAnswerMs) || record.up === 0;
-  if (record.zonesAtOrder.length === 0) notes.push('no zones reported in the last answers');
+  if (record.zonesProblem) notes.push(record.zonesProblem);
+  else if (record.zonesAtOrder.length === 0) notes.push('no zones reported in the last answers');
   const age =
     record.lastScrapeSec !== null
       ? Math.max(0, nowMs / 1000 - record.lastScrapeSec)

@@ -224,6 +224,26 @@ describe('fleet analysis', () => {
     expect(down.lastAnswerMs).toBe(2000);
   });
 
+  it('says a host runs a fragtop too old to export order-N blocks, rather than judging it', async () => {
+    const table = await refresh(1000, 6, [
+      ['live-6.18', 'new'],
+      ['live-6.18', 'old'],
+    ]);
+    const older = absorbRefresh(EMPTY_FLEET, {
+      ...table,
+      answers: table.answers.map((a) =>
+        a.ok && a.name === 'zoneSuitable'
+          ? { ...a, samples: a.samples!.filter((s) => s.labels['instance'] !== 'old:9101') }
+          : a,
+      ),
+    });
+    const rows = fleetRows(older, 6, 1000);
+    expect(rows.find((r) => r.host === 'new')!.verdict).toBe('ok');
+    const old = rows.find((r) => r.host === 'old')!;
+    expect(old).toMatchObject({ verdict: 'unknown', servableBlocks: null, stale: false });
+    expect(old.notes.join(' ')).toMatch(/exports no fragtop_zone_suitable_blocks/);
+  });
+
   it("reads every order only of the open host's zones, and forgets them when it is closed", async () => {
     const hosts = [
       ['centos7-numa-k8s', 'a'],
@@ -260,7 +280,7 @@ describe('fleet analysis', () => {
     expect(fleetQueries({ ...base, openHost: 'node-1.example' })).toHaveLength(19);
     // The table reads one order of each zone; every order only of the open host.
     expect(queries.find((q) => q.name === 'zoneSuitable')!.expr).toBe(
-      'fragtop_zone_suitable_blocks{job="fragtop",order="6"}',
+      'fragtop_zone_suitable_blocks{job="fragtop",order="6"} + 0',
     );
     expect(queries.filter((q) => /fragtop_zone_free_blocks/.test(q.expr))).toEqual([]);
     expect(queries.find((q) => q.name === 'trendFragtop')!.expr).toBe(
