@@ -10,6 +10,7 @@ import { buildSnapshot } from '../src/analyze/build-snapshot.js';
 import { benchKernelLog } from './bench-kernel-log.js';
 import { benchParsers } from './bench-parsers.js';
 import { benchRecording } from './bench-recording.js';
+import { benchSideBySide, benchSoak } from './bench-side-by-side.js';
 import { ProcSource } from '../src/sources/proc-source.js';
 import { createFragtopStore } from '../src/store/create-store.js';
 import { App } from '../src/ui/App.js';
@@ -157,6 +158,19 @@ const wanted = (part: string) => only.size === 0 || only.has(part);
 async function main(): Promise<void> {
   console.log(`fragtop bench · node ${process.version} · ${new Date().toISOString()}`);
   if (wanted('parsers')) benchParsers(ROOT, (line) => console.log(line));
+  if (wanted('side-by-side'))
+    await benchSideBySide(
+      {
+        bin: BIN,
+        seconds: Number(process.env['FRAGTOP_BENCH_SIDE_SECONDS'] ?? 60),
+        docPath: join(ROOT, 'docs/performance.md'),
+      },
+      (line) => console.log(line),
+    );
+  if (wanted('soak'))
+    await benchSoak(BIN, Number(process.env['FRAGTOP_BENCH_SOAK_SECONDS'] ?? 120), 10, (line) =>
+      console.log(line),
+    );
   if (wanted('kernel-log')) {
     console.log('kernel-log readers on hostile inputs:');
     benchKernelLog(ROOT, (line) => console.log(`  ${line}`));

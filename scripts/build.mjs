@@ -32,6 +32,26 @@ const withoutDevtools = {
   },
 };
 
+// Ink 6.8's incremental renderer moves the cursor up one line too few when the frame ends in a newline (every frame
+// shorter than the terminal, as fragtop's always is), so the first line was never rewritten. Ink 8 has the fix
+// (previousLines.length - 1) but needs Node 22; until then the bundle carries the one-line fix.
+const INK_CURSOR_UP_BUG = 'ansiEscapes.cursorUp(previousVisible - 1)';
+const inkIncrementalFix = {
+  name: 'ink-incremental-fix',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]log-update\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(INK_CURSOR_UP_BUG))
+        // A newer Ink: check it has the fix, then drop this plugin.
+        throw new Error(`ink log-update changed: ${INK_CURSOR_UP_BUG} not found in ${args.path}`);
+      return {
+        contents: source.replace(INK_CURSOR_UP_BUG, 'ansiEscapes.cursorUp(previousLines.length - 1)'),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 if (release) rmSync(outdir, { recursive: true, force: true });
 
 await build({
@@ -49,7 +69,7 @@ await build({
   sourcemap: release ? false : 'linked',
   banner,
   define: { 'process.env.NODE_ENV': '"production"', FRAGTOP_VERSION: JSON.stringify(version) },
-  plugins: [withoutDevtools],
+  plugins: [withoutDevtools, inkIncrementalFix],
   logLevel: 'warning',
 });
 

@@ -1,6 +1,8 @@
 // Entry point: parse the command line, run the chosen mode, and turn user mistakes into one line and exit 2.
+import './v8-footprint.js';
 import { existsSync, statSync } from 'node:fs';
 import { helpText } from './help-text.js';
+import { unknownLine } from '../render/npd-line.js';
 import { outputStyle } from './output-style.js';
 import { parseArgs, type Options } from './parse-args.js';
 import { watchOutput } from './output-errors.js';
@@ -25,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
   switch (parsed.kind) {
     case 'error':
       process.stderr.write(`fragtop: ${parsed.message}\n`);
+      // node-problem-detector shows stdout, not stderr: check says why it has no verdict there too.
+      if (argv[0] === 'check') process.stdout.write(`${unknownLine(`usage: ${parsed.message}`)}\n`);
       return 2;
     case 'help':
       process.stdout.write(helpText(parsed.command));
@@ -41,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
   const rootError = usesRoots ? checkRoots(options) : null;
   if (rootError) {
     process.stderr.write(`fragtop: ${rootError}\n`);
+    if (command === 'check') process.stdout.write(`${unknownLine(rootError)}\n`);
     return 2;
   }
   const style = outputStyle(process.env, options, {

@@ -1,23 +1,44 @@
-// `fragtop check --order N [--min-blocks K]`: one snapshot, one line on stdout, exit 0 ok / 1 problem / 2 unknown.
+// `fragtop check --order N [--min-blocks K]`: one snapshot, one line of at most 80 bytes on stdout, the details on
+// stderr, exit 0 ok / 1 problem / 2 unknown. It reads only what the verdict needs: never slabinfo, and pagetypeinfo
+// (printed by the kernel with interrupts off) only when the answer depends on which lists hold the blocks.
 import { buildSnapshot } from '../analyze/build-snapshot.js';
-import { checkSnapshot, withKernelLogProblem } from '../export/check.js';
-import { kernelLogProbeFor } from './kernel-log-for.js';
+import { orderVerdict } from '../analyze/order-verdict.js';
+import { pagetypeinfoMatters } from '../analyze/pagetypeinfo-need.js';
+import { checkSnapshot, unknownLine } from '../export/check.js';
+import type { RawFrame } from '../model/raw-frame.js';
 import { ProcSource } from '../sources/proc-source.js';
+import { kernelLogProbeFor } from './kernel-log-for.js';
 import type { Options } from './parse-args.js';
 
-export async function runCheck(options: Options, stdout: NodeJS.WritableStream): Promise<number> {
+export async function runCheck(
+  options: Options,
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   const order = options.order ?? 0;
-  // pagetypeinfo walks the free lists with interrupts off; a periodic check does not need it.
-  const source = new ProcSource({ procRoot: options.procRoot, pagetypeinfoIntervalMs: 24 * 3_600_000 });
+  const minBlocks = options.minBlocks ?? 1;
+  // meminfo words the advice (is dropping caches worth it); zoneinfo holds the watermarks.
+  const source = new ProcSource({ procRoot: options.procRoot, files: ['buddyinfo', 'zoneinfo', 'meminfo'] });
   try {
-    const result = withKernelLogProblem(
-      checkSnapshot(buildSnapshot(await source.read()), order, options.minBlocks ?? 1),
-      kernelLogProbeFor(options),
-    );
+    let frame: RawFrame = await source.read();
+    // pagetypeinfo can only take blocks away (HighAtomic, CMA lists): it matters only for an ok that would not
+    // survive the largest reserve and every CMA page being on the lists that hold its blocks.
+    let listsUnread = false;
+    const first = buildSnapshot(frame);
+    if (pagetypeinfoMatters(first, orderVerdict(first, order, minBlocks))) {
+      const pagetypeinfo = await source.readFile('pagetypeinfo');
+      frame = { ...frame, files: { ...frame.files, pagetypeinfo } };
+      listsUnread = !pagetypeinfo.ok;
+    }
+    const result = checkSnapshot(buildSnapshot(frame), order, minBlocks, {
+      listsUnread,
+      kernelLog: kernelLogProbeFor(options),
+    });
     stdout.write(`${result.line}\n`);
+    for (const detail of result.details) stderr.write(`${detail}\n`);
     return result.exitCode;
   } catch (error) {
-    stdout.write(`unknown: ${(error as Error).message}\n`);
+    stdout.write(`${unknownLine((error as Error).message)}\n`);
     return 2;
   }
 }

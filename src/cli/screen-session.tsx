@@ -127,8 +127,8 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
         <App />
       </FragtopProvider>
     ),
-    // Incremental rendering left the first frame's top line on screen under Ink 6.8: full redraws are used.
-    { exitOnCtrlC: false, patchConsole: false, maxFps: 30 },
+    // Only changed lines are written (the build carries Ink 8's fix for the first line it left stale).
+    { exitOnCtrlC: false, patchConsole: false, maxFps: 30, incrementalRendering: true },
   );
   try {
     await handle.ink.waitUntilExit();

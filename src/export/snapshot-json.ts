@@ -1,4 +1,4 @@
-// The JSON snapshot of DESIGN.md (schema 1). Field names are a contract: add fields, never rename or drop one.
+// The JSON snapshot, schema 1 (docs/json.md, docs/snapshot.schema.json). Field names are a contract: add fields, never rename or drop one.
 import type { SlabRow, Snapshot } from '../analyze/snapshot-types.js';
 import { sortSlabs, type SlabSortKey } from '../store/slab-sort.js';
 import type { Diagnosis } from '../analyze/diagnosis.js';

@@ -11,6 +11,8 @@ export interface ZoneColumns {
   tail: { name: TailName; width: number }[];
   /** The lowest order shown: on a terminal too narrow for every order, the low ones give way. */
   firstOrder: number;
+  /** How many orders are shown from `firstOrder`: the tail (free, ≥N, ok@N) must stay on the line. */
+  shownCount: number;
 }
 
 /** Narrower cells would run a 4-character count or size into the next ("104K128K"). */
@@ -37,22 +39,36 @@ export function zoneColumns(
   orderCount: number,
   columns: number,
   cellWidth?: number,
-  targetOrder = orderCount - 1,
+  targetOrder = 0,
 ): ZoneColumns {
   const narrow = columns < 100;
   const labelWidth = narrow ? 9 : 12;
-  const tail = narrow ? NARROW_TAIL : WIDE_TAIL;
+  // ok@10 and above needs a column one wider: the tail is never cut off the line.
+  const okWidth = Math.max(5, `ok@${Math.max(0, targetOrder)}`.length + 1);
+  const tail = (narrow ? NARROW_TAIL : WIDE_TAIL).map((column) =>
+    column.name === 'ok' ? { ...column, width: Math.max(column.width, okWidth) } : column,
+  );
   const available = columns - labelWidth - tail.reduce((sum, column) => sum + column.width, 0);
   const width =
     cellWidth ?? Math.max(MIN_CELL_WIDTH, Math.min(6, Math.floor(available / Math.max(1, orderCount))));
   const fits = Math.max(1, Math.floor(available / width));
+  if (cellWidth !== undefined)
+    return { labelWidth, cellWidth: width, tail, firstOrder: 0, shownCount: orderCount };
+  // The window ends at the highest order when the target is in it; else it starts at the target.
   const firstOrder = Math.max(0, Math.min(orderCount - fits, Math.max(0, targetOrder)));
-  return { labelWidth, cellWidth: width, tail, firstOrder: cellWidth === undefined ? firstOrder : 0 };
+  return {
+    labelWidth,
+    cellWidth: width,
+    tail,
+    firstOrder,
+    shownCount: Math.min(fits, orderCount - firstOrder),
+  };
 }
 
 /** The orders a layout shows, lowest first. */
 export function shownOrders(orderCount: number, layout: ZoneColumns): number[] {
-  return Array.from({ length: Math.max(0, orderCount - layout.firstOrder) }, (_, i) => layout.firstOrder + i);
+  const count = Math.max(0, Math.min(layout.shownCount, orderCount - layout.firstOrder));
+  return Array.from({ length: count }, (_, i) => layout.firstOrder + i);
 }
 
 export function zoneLabel(zone: ZoneSnapshot, layout: ZoneColumns): string {
@@ -73,9 +89,14 @@ export function zoneHeader(snapshot: Snapshot, targetOrder: number, layout: Zone
   const tail = layout.tail.map(({ name, width }) =>
     padLeft(titles[name], Math.max(width, titles[name].length + 1)),
   );
-  // "zone ‹" says lower orders are left out for want of room.
+  // "zone ‹" says lower orders are left out for want of room, "›" higher ones.
   return (
-    padRight(layout.firstOrder > 0 ? 'zone ‹' : 'zone', layout.labelWidth) + orders.join('') + tail.join('')
+    padRight(
+      `zone${layout.firstOrder > 0 ? ' ‹' : ''}${layout.firstOrder + layout.shownCount < snapshot.orderCount ? ' ›' : ''}`,
+      layout.labelWidth,
+    ) +
+    orders.join('') +
+    tail.join('')
   );
 }
 

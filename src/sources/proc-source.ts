@@ -10,7 +10,7 @@ import {
   type RawFrame,
 } from '../model/raw-frame.js';
 import { inferPageSize } from '../analyze/page-size.js';
-import { READ_CAP_BYTES, readProcFile } from './read-proc-file.js';
+import { READ_CAP_BYTES, readProcFile, readProcFileSync } from './read-proc-file.js';
 import {
   createPagetypeinfoSchedule,
   isPagetypeinfoDue,
@@ -22,6 +22,8 @@ export interface ProcSourceOptions {
   procRoot: string;
   /** Fixed pagetypeinfo interval in ms; null = every tick, backing off when a read is slow. */
   pagetypeinfoIntervalMs?: number | null;
+  /** The files this mode needs (default: all); `check` leaves out slabinfo. */
+  files?: readonly ProcFileName[];
   now?: () => number;
 }
 
@@ -80,12 +82,19 @@ export class ProcSource {
   private pageSizeNote: string | null = null;
   private identityNote: string | null = null;
   private readonly isLiveRoot: boolean;
+  private readonly files: readonly ProcFileName[];
 
   constructor(options: ProcSourceOptions) {
     this.procRoot = resolve(options.procRoot);
     this.isLiveRoot = this.procRoot === '/proc';
     this.now = options.now ?? Date.now;
+    this.files = options.files ?? PROC_FILES;
     this.schedule = createPagetypeinfoSchedule(options.pagetypeinfoIntervalMs ?? null);
+  }
+
+  /** One more file, out of the tick: check reads pagetypeinfo only when its answer depends on it. */
+  readFile(name: ProcFileName): Promise<FileRead> {
+    return readProcFile(this.path(name), this.now, READ_CAP_BYTES[name], name);
   }
 
   status(): ProcSourceStatus {
@@ -100,12 +109,23 @@ export class ProcSource {
   async read(): Promise<RawFrame> {
     const timeMs = this.now();
     const wantPagetypeinfo = isPagetypeinfoDue(this.schedule, timeMs);
-    const names = PROC_FILES.filter((name) => name !== 'pagetypeinfo' || wantPagetypeinfo);
-    const reads = await Promise.all(
-      names.map((name) => readProcFile(this.path(name), this.now, READ_CAP_BYTES[name], name)),
-    );
     const files: Partial<Record<ProcFileName, FileRead>> = {};
-    names.forEach((name, i) => (files[name] = reads[i]));
+    // pagetypeinfo can hold the zone lock for 200 ms: off the main thread. The others print in microseconds.
+    const pagetypeinfo =
+      wantPagetypeinfo && this.files.includes('pagetypeinfo')
+        ? readProcFile(this.path('pagetypeinfo'), this.now, READ_CAP_BYTES.pagetypeinfo, 'pagetypeinfo')
+        : undefined;
+    const others = new Map(
+      this.files
+        .filter((name) => name !== 'pagetypeinfo')
+        .map((name) => [name, readProcFileSync(this.path(name), this.now, READ_CAP_BYTES[name], name)]),
+    );
+    const ptiText = await pagetypeinfo;
+    // In the files' usual order, as frames and recordings have always listed them.
+    for (const name of this.files) {
+      const read = name === 'pagetypeinfo' ? ptiText : others.get(name);
+      if (read) files[name] = read;
+    }
 
     const ptiRead = files.pagetypeinfo;
     if (ptiRead) {

@@ -1,6 +1,6 @@
 // Reads one text file and turns the usual failures into a FileRead instead of an exception; never blocks, never
 // reads more than a cap.
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileRead, ProcFileName, ReadFailure } from '../model/raw-frame.js';
 
@@ -71,25 +71,79 @@ export async function readProcFile(
 ): Promise<FileRead> {
   const started = performance.now();
   try {
-    const bytes = await readCapped(path, capBytes);
-    if (bytes === 'not-a-file')
-      return { ok: false, reason: 'error', message: `${path} is not a regular file: not read` };
-    if (bytes === 'too-large')
-      return {
-        ok: false,
-        reason: 'error',
-        message: `${path} is larger than ${capText(capBytes)}, more than any real ${name}: not read`,
-      };
-    return { ok: true, text: bytes.toString('utf8'), readMs: performance.now() - started, readAtMs: now() };
+    return finishedRead(path, await readCapped(path, capBytes), capBytes, name, started, now);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = failureReason(code);
-    const message =
-      reason === 'missing'
-        ? `${path} does not exist`
-        : reason === 'permission'
-          ? `permission denied reading ${path}: run as root`
-          : `cannot read ${path}: ${(error as Error).message}`;
-    return { ok: false, reason, message };
+    return failedRead(path, error);
   }
+}
+
+/**
+ * The same (capped, never opening a FIFO or device for long), without the thread pool: a /proc file the kernel
+ * prints in microseconds costs a third of the CPU read this way (bench: 0.4 against 1.1 ms a tick for five
+ * files). Not for a file that can hold a lock for long (pagetypeinfo).
+ */
+export function readProcFileSync(
+  path: string,
+  now: () => number = Date.now,
+  capBytes: number = 16 * MIB,
+  name: string = path,
+): FileRead {
+  const started = performance.now();
+  try {
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    let bytes: Buffer | 'not-a-file' | 'too-large';
+    try {
+      bytes = fstatSync(fd).isFile() ? readCappedSync(fd, capBytes) : 'not-a-file';
+    } finally {
+      closeSync(fd);
+    }
+    return finishedRead(path, bytes, capBytes, name, started, now);
+  } catch (error) {
+    return failedRead(path, error);
+  }
+}
+
+function readCappedSync(fd: number, capBytes: number): Buffer | 'too-large' {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, capBytes + 1 - total));
+    const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > capBytes) return 'too-large';
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function finishedRead(
+  path: string,
+  bytes: Buffer | 'not-a-file' | 'too-large',
+  capBytes: number,
+  name: string,
+  started: number,
+  now: () => number,
+): FileRead {
+  if (bytes === 'not-a-file')
+    return { ok: false, reason: 'error', message: `${path} is not a regular file: not read` };
+  if (bytes === 'too-large')
+    return {
+      ok: false,
+      reason: 'error',
+      message: `${path} is larger than ${capText(capBytes)}, more than any real ${name}: not read`,
+    };
+  return { ok: true, text: bytes.toString('utf8'), readMs: performance.now() - started, readAtMs: now() };
+}
+
+function failedRead(path: string, error: unknown): FileRead {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = failureReason(code);
+  const message =
+    reason === 'missing'
+      ? `${path} does not exist`
+      : reason === 'permission'
+        ? `permission denied reading ${path}: run as root`
+        : `cannot read ${path}: ${(error as Error).message}`;
+  return { ok: false, reason, message };
 }

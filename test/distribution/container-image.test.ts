@@ -97,14 +97,14 @@ describe('the container image', () => {
 
   it.skipIf(!!PODMAN_SKIP)(`checks the node read-only, from its own /proc and from /host/proc${skip}`, () => {
     const own = run(['check', '--order', '0']);
-    expect(own.stdout).toMatch(/^ok: \d+ order-0 blocks available/);
+    expect(own.stdout).toMatch(/^order0 OK: \d+ blocks \(want 1\)/);
     expect(own.status).toBe(0);
     const host = run(['check', '--order', '0', '--proc-root', '/host/proc'], ['-v', '/proc:/host/proc:ro']);
-    expect(host.stdout).toMatch(/^ok: \d+ order-0 blocks available/);
+    expect(host.stdout).toMatch(/^order0 OK: \d+ blocks \(want 1\)/);
     expect(host.status).toBe(0);
     // No node has a billion free order-0 blocks: the check must then say problem (exit 1), not ok.
     const short = run(['check', '--order', '0', '--min-blocks', '1000000000']);
-    expect(short.stdout).not.toMatch(/^ok/);
+    expect(short.stdout).toMatch(/^order0 SHORT: /);
     expect(short.status).toBe(1);
   });
 
@@ -189,7 +189,7 @@ describe('the container image', () => {
     const version = podman([...PODMAN_RUN, '--platform', 'linux/arm64', IMAGE_ARM64, '--version']);
     expect(version.stdout).toBe(`fragtop ${VERSION}\n`);
     const check = podman([...PODMAN_RUN, '--platform', 'linux/arm64', IMAGE_ARM64, 'check', '--order', '0']);
-    expect(check.stdout).toMatch(/^ok: \d+ order-0 blocks available/);
+    expect(check.stdout).toMatch(/^order0 OK: \d+ blocks \(want 1\)/);
     expect(check.status).toBe(0);
   });
 });

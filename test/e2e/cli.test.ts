@@ -142,13 +142,15 @@ describe('the fragtop command line', () => {
     () => {
       const root = fixturePath('centos7-numa-k8s', 'proc');
       const ok = fragtop(['check', '--order', '6', '--min-blocks', '100', '--proc-root', root]);
-      expect([ok.status, ok.stdout]).toEqual([
-        0,
-        'ok: 38856 order-6 blocks available (at least 100 wanted)\n',
-      ]);
+      expect([ok.status, ok.stdout]).toEqual([0, 'order6 OK: 38856 blocks (want 100)\n']);
       const problem = fragtop(['check', '--order', '9', '--proc-root', root]);
       expect(problem.status).toBe(1);
-      expect(problem.stdout.split('\n')).toHaveLength(2);
+      expect(problem.stdout).toBe('order9 FRAG: 0 blocks (want 1); compact\n');
+      // The reason in full goes to stderr, which node-problem-detector logs.
+      expect(problem.stderr).toMatch(/^No zone can serve order 9 \(2 MiB\) \(fragmentation\)/);
+      // A usage error still says why on stdout, the part node-problem-detector shows.
+      const usage = fragtop(['check']);
+      expect([usage.status, usage.stdout]).toEqual([2, 'UNKNOWN: usage: fragtop check needs --order N\n']);
       const unknown = fragtop([
         'check',
         '--order',
@@ -157,7 +159,7 @@ describe('the fragtop command line', () => {
         mkdtempSync(join(tmpdir(), 'fragtop-noproc-')),
       ]);
       expect(unknown.status).toBe(2);
-      expect(unknown.stdout).toMatch(/^unknown: .*buddyinfo does not exist\n$/);
+      expect(unknown.stdout).toMatch(/^order6 UNKNOWN: .*buddyinfo does not exist\n$/);
     },
   );
 
