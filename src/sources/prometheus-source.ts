@@ -76,7 +76,7 @@ export class PrometheusSource {
     return this.request(path, params, 'POST');
   }
 
-  // POST keeps long generated expressions out of URL length limits; label values are GET only before 2.43.
+  // POST keeps long generated expressions out of URL length limits; label values (short) are asked with GET.
   private async request(path: string, params: URLSearchParams, method: 'GET' | 'POST'): Promise<QueryResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
