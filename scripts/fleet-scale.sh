@@ -2,6 +2,8 @@
 # Measures `fragtop fleet` at scale: a real Prometheus scraping N simulated hosts (N targets served by four
 # `fragtop metrics` processes, one per fixture, each target its own `instance`), then the first frame, the
 # refresh time, the queries' number and size, and Prometheus' CPU for them. Loopback only; stops what it starts.
+# The first frame is `fleet --once` in a fresh process; refreshes are timed in one process as the screen runs
+# them (scripts/fleet-refresh.ts), the first with every query new and then REFRESHES more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HOSTS=${HOSTS:-500}
@@ -50,5 +52,20 @@ d = json.load(open(sys.argv[1])); r = d["refresh"]
 print(f"  wall {sys.argv[2]} ms · hosts {len(d['hosts'])} · {r['queries']} queries, {r['bytes']} bytes, slowest query {r['ms']} ms")
 PY
 done
+after=$(cpu)
+echo "Prometheus CPU for those $REFRESHES runs: $(((after - before) * 1000 / ticks)) ms ($(((after - before) * 1000 / ticks / REFRESHES)) ms each)"
+npx esbuild scripts/fleet-refresh.ts --bundle --platform=node --format=esm --log-level=warning \
+  --outfile="$dir/fleet-refresh.mjs"
+echo "refreshes in one process (as the screen runs them), $REFRESHES runs:"
+before=$(cpu)
+node "$dir/fleet-refresh.mjs" "$url" 6 "$REFRESHES"
+after=$(cpu)
+echo "Prometheus CPU for those $REFRESHES refreshes: $(((after - before) * 1000 / ticks)) ms ($(((after - before) * 1000 / ticks / REFRESHES)) ms each)"
+echo "each query alone, at order 6 with host-0002 open:"
+PROMETHEUS_PID=$ppid CLK_TCK=$ticks node "$dir/fleet-refresh.mjs" "$url" 6 0 host-0002
+open=host-0002
+echo "with $open open (Enter), $REFRESHES runs:"
+before=$(cpu)
+node "$dir/fleet-refresh.mjs" "$url" 6 "$REFRESHES" "$open"
 after=$(cpu)
 echo "Prometheus CPU for those $REFRESHES refreshes: $(((after - before) * 1000 / ticks)) ms ($(((after - before) * 1000 / ticks / REFRESHES)) ms each)"

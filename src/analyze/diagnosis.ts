@@ -9,7 +9,12 @@ import type {
   ZoneKey,
 } from '../parse/types.js';
 import { sameZone } from '../parse/zone-key.js';
-import { contigPageInfo, fragmentationIndex, unusableIndex } from './fragmentation-index.js';
+import {
+  contigPageInfo,
+  fragmentationIndex,
+  unusableIndex,
+  type ContigPageInfo,
+} from './fragmentation-index.js';
 import { highAtomicFreePages, migrateTypesByZone, usableFreeBlocksByOrder } from './migrate-types.js';
 import {
   canAllocate,
@@ -54,6 +59,37 @@ export interface DiagnoseInput {
   exportedChecks?: readonly ExportedCheck[];
   /** What is wrong with buddyinfo when it is not what a kernel prints (cut short, a duplicated zone): no verdict then. */
   buddyDamage?: string;
+  /**
+   * The zones at the target order only, instead of `buddy` (which is then empty): the fleet reads these few sums
+   * from Prometheus rather than every order of every zone. No watermark check runs on them; `exportedChecks` does.
+   */
+  zonesAtOrder?: readonly ZoneAtOrder[];
+}
+
+/** One zone as the diagnosis needs it at the target order: fill_contig_page_info()'s sums and both indices. */
+export interface ZoneAtOrder extends ZoneKey {
+  /** Free lists the zone has (buddyinfo's columns); null when not known (the fleet reads only order N). */
+  orderCount: number | null;
+  /** False when the kernel's orders end below the target order. */
+  hasOrder: boolean;
+  info: Pick<ContigPageInfo, 'freePages' | 'freeBlocksSuitable'>;
+  /** Kernel integers (thousandths). */
+  fragmentationIndex: number;
+  unusableIndex: number;
+}
+
+/** A buddyinfo row at one order. */
+export function zoneAtOrder(buddy: BuddyZone, order: number): ZoneAtOrder {
+  const free = buddy.freeBlocksByOrder;
+  return {
+    node: buddy.node,
+    zone: buddy.zone,
+    orderCount: free.length,
+    hasOrder: order < free.length,
+    info: contigPageInfo(free, order),
+    fragmentationIndex: fragmentationIndex(free, order),
+    unusableIndex: unusableIndex(free, order),
+  };
 }
 
 /** `canAllocate[o]`: did order o pass the zone's min watermark on the host; undefined where not exported. */
@@ -84,7 +120,8 @@ export type DiagnosisReason =
   | { kind: 'no-zones' }
   | { kind: 'buddyinfo-damaged'; message: string }
   | { kind: 'no-eligible-zone'; requestZone: string }
-  | { kind: 'order-missing'; largestOrder: number }
+  /** `largestOrder` is null when only the target order's absence is known (the fleet). */
+  | { kind: 'order-missing'; largestOrder: number | null }
   | { kind: 'ok' }
   | { kind: 'watermarks-unknown'; zones: ZoneKey[] }
   | { kind: 'none-can-serve'; focus: FocusZone | null };
@@ -180,14 +217,14 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const threshold = input.extfragThreshold ?? EXTFRAG_THRESHOLD;
   const algorithm = watermarkAlgorithm(input.kernel);
 
-  const zones: ZoneDiagnosis[] = input.buddy.map((buddy) => {
-    const free = buddy.freeBlocksByOrder;
-    const info = contigPageInfo(free, order);
-    const frag = fragmentationIndex(free, order);
-    const base = watermarkInputFor(buddy, input);
+  const facts = input.zonesAtOrder ?? input.buddy.map((buddy) => zoneAtOrder(buddy, order));
+  const zones: ZoneDiagnosis[] = facts.map((fact, i) => {
+    const { info, fragmentationIndex: frag } = fact;
+    const buddy = input.zonesAtOrder ? undefined : input.buddy[i];
+    const base = buddy ? watermarkInputFor(buddy, input) : null;
     let ok: boolean | null = null;
     let belowMin: boolean | null = null;
-    const exported = base ? undefined : input.exportedChecks?.find((z) => sameZone(z, buddy));
+    const exported = base ? undefined : input.exportedChecks?.find((z) => sameZone(z, fact));
     if (base) {
       ok = canAllocate({ ...base, order });
       belowMin = !canAllocate({ ...base, order: 0 });
@@ -206,13 +243,13 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
       else cause = 'low-memory';
     }
     return {
-      node: buddy.node,
-      zone: buddy.zone,
-      eligible: isEligible(buddy.zone, requestZone),
+      node: fact.node,
+      zone: fact.zone,
+      eligible: isEligible(fact.zone, requestZone),
       freePages: info.freePages,
       suitableBlocks: info.freeBlocksSuitable,
       fragmentationIndex: frag,
-      unusableIndex: unusableIndex(free, order),
+      unusableIndex: fact.unusableIndex,
       canAllocate: ok,
       belowMin,
       cause,
@@ -245,9 +282,12 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
       'unknown',
       zones.length === 0 ? { kind: 'no-zones' } : { kind: 'no-eligible-zone', requestZone },
     );
-  const orderCount = Math.max(...input.buddy.map((zone) => zone.freeBlocksByOrder.length));
   // No compaction can build a block the allocator does not have: not fragmentation, a request that cannot exist.
-  if (order >= orderCount) return result('unknown', { kind: 'order-missing', largestOrder: orderCount - 1 });
+  if (!facts.some((fact) => fact.hasOrder)) {
+    const counts = facts.map((fact) => fact.orderCount);
+    const largestOrder = counts.every((c) => c !== null) ? Math.max(...(counts as number[])) - 1 : null;
+    return result('unknown', { kind: 'order-missing', largestOrder });
+  }
   if (zonesOk.length > 0) return result('ok', { kind: 'ok' });
   const unknown = eligible.filter((z) => z.canAllocate === null);
   if (unknown.length > 0)

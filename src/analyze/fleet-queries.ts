@@ -1,10 +1,19 @@
 // The PromQL the fleet runs each refresh: a fixed handful of queries over all hosts, never one per host.
 
-/** Which query an answer belongs to; `hostChecks` runs only while one host's zones are open. */
+/**
+ * Which query an answer belongs to. The table needs, per zone and only at order N, what the diagnosis needs
+ * (free pages, order-N blocks from blocks of order ≥ N, the fragmentation index, the watermark checks): fragtop
+ * exports each as a series, so each is one selector; node_exporter's buddyinfo needs sums over its orders, done
+ * in PromQL. Every order of every zone is read only for the open host (`host*`).
+ */
 export type FleetQueryName =
-  | 'blocks'
+  | 'zonePages'
+  | 'zoneSuitable'
+  | 'zoneFragmentation'
   | 'checks'
-  | 'buddyinfo'
+  | 'buddyPages'
+  | 'buddySuitable'
+  | 'buddyBlocks'
   | 'pageSize'
   | 'failures'
   | 'stalls'
@@ -12,12 +21,18 @@ export type FleetQueryName =
   | 'up'
   | 'trendFragtop'
   | 'trendBuddyinfo'
+  | 'orders'
+  | 'sizes'
+  | 'hostBlocks'
+  | 'hostBuddyinfo'
   | 'hostChecks';
 
 export interface FleetQuery {
   name: FleetQueryName;
-  kind: 'instant' | 'range';
+  /** `labels`: the values `label` takes in the series `expr` selects (Prometheus' label-values API). */
+  kind: 'instant' | 'range' | 'labels';
   expr: string;
+  label?: string;
 }
 
 export interface FleetQueryOptions {
@@ -26,11 +41,12 @@ export interface FleetQueryOptions {
   /** A `{…}` selector every series must match, e.g. `{job="fragtop"}`; '' for none. */
   selector: string;
   order: number;
-  /** Orders the hosts have (11 on x86-64, 14 with 64 KiB pages): the trend sums every order from N up. */
-  orderCount: number;
-  /** The host whose zones are open, if any: its checks are read for every order. */
+  /** The host whose zones are open, if any: its every order and check are read. */
   openHost?: string | null;
 }
+
+/** Highest order the buddyinfo sums weigh (x86-64 has 0–10, 64 KiB-page arm64 0–13): a missing order costs nothing. */
+export const HIGHEST_WEIGHED_ORDER = 20;
 
 /** Trend: the last hour, one point a minute (60 points, enough for a sparkline, cheap for Prometheus). */
 export const TREND_RANGE_SEC = 3600;
@@ -63,23 +79,44 @@ export function fleetQueries(options: FleetQueryOptions): FleetQuery[] {
   const select = (metric: string, ...extra: string[]) =>
     `${metric}{${[inner, ...extra].filter((part) => part !== '').join(',')}}`;
   const order = options.order;
-  const orders = Array.from({ length: Math.max(0, options.orderCount - order) }, (_, i) => order + i);
-  // Σ_{o≥N} blocks[o]·2^(o−N), per host: `or` keeps each order's series apart until the sum.
-  const suitable = (metric: string, orderLabel: string) =>
-    orders.length === 0
-      ? `vector(0)`
-      : `sum by (${by}) (${orders
-          .map((o) => `${select(metric, `${orderLabel}="${o}"`)} * ${2 ** (o - order)}`)
-          .join(' or ')})`;
+  const from = (first: number) =>
+    Array.from({ length: Math.max(0, HIGHEST_WEIGHED_ORDER + 1 - first) }, (_, i) => first + i);
+  // A one-sample vector per order carrying its weight, joined on the `size` label: Σ blocks[o]·weight(o) in one
+  // pass over the series (an `or` of one selector per order costs Prometheus several times more).
+  const weights = (first: number, weight: (o: number) => number) =>
+    from(first)
+      .map((o) => `label_replace(vector(${weight(o)}), "size", "${o}", "", "")`)
+      .join(' or ');
+  const buddyFrom = (first: number) => select('node_buddyinfo_blocks', `size=~"${from(first).join('|')}"`);
+  const weighed = (first: number, weight: (o: number) => number) =>
+    `${buddyFrom(first)} * on (size) group_left () (${weights(first, weight)})`;
+  const zoneAt = select('fragtop_zone_suitable_blocks', `order="${order}"`);
   const queries: FleetQuery[] = [
-    { name: 'blocks', kind: 'instant', expr: select('fragtop_zone_free_blocks') },
+    // `+ 0` drops the metric name from every series of these per-zone answers (a fifth of their bytes), at no cost.
+    { name: 'zonePages', kind: 'instant', expr: `${select('fragtop_zone_free_pages')} + 0` },
+    { name: 'zoneSuitable', kind: 'instant', expr: `${zoneAt} + 0` },
+    {
+      name: 'zoneFragmentation',
+      kind: 'instant',
+      expr: `${select('fragtop_zone_fragmentation_index', `order="${order}"`)} + 0`,
+    },
     // Order 0 too: failing the order-0 check means below the min watermark, low memory.
     {
       name: 'checks',
       kind: 'instant',
-      expr: select('fragtop_zone_can_allocate', `order=~"0|${order}"`),
+      expr: `${select('fragtop_zone_can_allocate', order === 0 ? 'order="0"' : `order=~"0|${order}"`)} + 0`,
     },
-    { name: 'buddyinfo', kind: 'instant', expr: select('node_buddyinfo_blocks') },
+    {
+      name: 'buddyPages',
+      kind: 'instant',
+      expr: `sum without (size) (${weighed(0, (o) => 2 ** o)})`,
+    },
+    {
+      name: 'buddySuitable',
+      kind: 'instant',
+      expr: `sum without (size) (${weighed(order, (o) => 2 ** (o - order))})`,
+    },
+    { name: 'buddyBlocks', kind: 'instant', expr: `sum without (size) (${select('node_buddyinfo_blocks')})` },
     { name: 'pageSize', kind: 'instant', expr: select('fragtop_page_size_bytes') },
     {
       name: 'failures',
@@ -103,15 +140,24 @@ export function fleetQueries(options: FleetQueryOptions): FleetQuery[] {
       kind: 'instant',
       expr: `max by (${by}) (up{${inner}} and on (instance, job) (group by (instance, job) (${select('fragtop_zone_free_pages')}) or group by (instance, job) (${select('node_buddyinfo_blocks', 'size="0"')})))`,
     },
-    { name: 'trendFragtop', kind: 'range', expr: suitable('fragtop_zone_free_blocks', 'order') },
-    { name: 'trendBuddyinfo', kind: 'range', expr: suitable('node_buddyinfo_blocks', 'size') },
+    { name: 'trendFragtop', kind: 'range', expr: `sum by (${by}) (${zoneAt})` },
+    {
+      name: 'trendBuddyinfo',
+      kind: 'range',
+      expr: `sum by (${by}) (${weighed(order, (o) => 2 ** (o - order))})`,
+    },
+    // The orders the hosts have bound `+`: an index lookup, no samples read.
+    { name: 'orders', kind: 'labels', label: 'order', expr: select('fragtop_zone_suitable_blocks') },
+    { name: 'sizes', kind: 'labels', label: 'size', expr: select('node_buddyinfo_blocks') },
   ];
-  if (options.openHost)
-    queries.push({
-      name: 'hostChecks',
-      kind: 'instant',
-      expr: select('fragtop_zone_can_allocate', `${by}=~"${escapeRegex(options.openHost)}(:[0-9]+)?"`),
-    });
+  if (options.openHost) {
+    const host = `${by}=~"${escapeRegex(options.openHost)}(:[0-9]+)?"`;
+    queries.push(
+      { name: 'hostBlocks', kind: 'instant', expr: select('fragtop_zone_free_blocks', host) },
+      { name: 'hostBuddyinfo', kind: 'instant', expr: select('node_buddyinfo_blocks', host) },
+      { name: 'hostChecks', kind: 'instant', expr: select('fragtop_zone_can_allocate', host) },
+    );
+  }
   return queries;
 }
 

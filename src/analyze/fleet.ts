@@ -2,13 +2,14 @@
 import type { BuddyZone } from '../parse/types.js';
 import type { FleetRawFrame } from '../model/fleet-frame.js';
 import {
+  parseLabelValuesAnswer,
   parseMatrixAnswer,
   parseVectorAnswer,
   type MatrixSeries,
   type VectorSample,
 } from '../parse/prometheus-answer.js';
-import { diagnose, type ExportedCheck, type Verdict } from './diagnosis.js';
-import { toDebugfs } from './fragmentation-index.js';
+import { diagnose, type ExportedCheck, type Verdict, type ZoneAtOrder } from './diagnosis.js';
+import { fragmentationIndexOfInfo, toDebugfs, unusableIndexOfInfo } from './fragmentation-index.js';
 import { hostOf, type FleetQueryName } from './fleet-queries.js';
 
 /** node_exporter's buddyinfo carries no page size; 4 KiB is assumed for its hosts' free memory, and said. */
@@ -22,9 +23,17 @@ export interface HostRecord {
   host: string;
   /** fragtop's own series (zones, watermark checks) or node_exporter's buddyinfo alone. */
   source: 'fragtop' | 'buddyinfo';
-  zones: BuddyZone[];
-  /** When `zones` was last in an answer (ms); older than the latest answer: the host stopped reporting. */
+  /** Every zone at order `zonesOrder`: free pages, order-N blocks and the indices (not every order). */
+  zonesAtOrder: ZoneAtOrder[];
+  zonesOrder: number | null;
+  /** Why the host's answers gave no zones though it reports (e.g. an older fragtop); null when they did. */
+  zonesProblem: string | null;
+  /** When `zonesAtOrder` was last in an answer (ms); older than the latest answer: the host stopped reporting. */
   zonesAtMs: number;
+  /** Every order of every zone: read only while the host is open (Enter), else empty. */
+  zones: BuddyZone[];
+  /** When `zones` was read (ms); null when it has not been since the host was opened. */
+  zonesReadAtMs: number | null;
   /** The exported watermark checks, for the order they were asked for. */
   checks: { order: number; zones: ExportedCheck[] } | null;
   pageSizeBytes: number | null;
@@ -52,6 +61,8 @@ export interface FleetState {
   /** Set while Prometheus cannot be reached: since when, and why. */
   down: { sinceMs: number; message: string } | null;
   lastRefresh: { atMs: number; queries: number; bytes: number; ms: number } | null;
+  /** Orders the hosts have (the largest order label seen, plus one); null until Prometheus said. */
+  orderCount: number | null;
 }
 
 export const EMPTY_FLEET: FleetState = {
@@ -62,6 +73,7 @@ export const EMPTY_FLEET: FleetState = {
   zonesAnswerMs: { fragtop: null, buddyinfo: null },
   down: null,
   lastRefresh: null,
+  orderCount: null,
 };
 
 /** One refresh's parsed answers: samples, series, or the reason a query has none. */
@@ -71,6 +83,7 @@ export type FleetAnswer =
       ok: true;
       samples?: VectorSample[];
       series?: MatrixSeries[];
+      values?: string[];
       bytes: number;
       ms: number;
     }
@@ -81,6 +94,8 @@ export interface FleetRefresh {
   /** The order the checks and trend queries were built for. */
   order: number;
   hostLabel: string;
+  /** The host whose every order was asked for; null when none is open. */
+  openHost: string | null;
   answers: FleetAnswer[];
 }
 
@@ -88,8 +103,12 @@ function emptyRecord(host: string, source: HostRecord['source']): HostRecord {
   return {
     host,
     source,
-    zones: [],
+    zonesAtOrder: [],
+    zonesOrder: null,
+    zonesProblem: null,
     zonesAtMs: 0,
+    zones: [],
+    zonesReadAtMs: null,
     checks: null,
     pageSizeBytes: null,
     failuresLastHour: null,
@@ -139,6 +158,104 @@ function zonesByHost(
   return result;
 }
 
+/** A zone's key within the fleet: host, NUMA node, zone name. */
+function zoneKeyOf(
+  labels: Record<string, string>,
+  hostLabel: string,
+  nodeLabel: string,
+): { host: string; node: number; zone: string } | null {
+  const host = hostOf(labels, hostLabel);
+  const node = Number(labels[nodeLabel]);
+  const zone = labels['zone'];
+  if (host === null || !zone || !Number.isInteger(node) || node < 0) return null;
+  return { host, node, zone };
+}
+
+function byZone(samples: readonly VectorSample[], hostLabel: string, nodeLabel: string): Map<string, number> {
+  const result = new Map<string, number>();
+  for (const { labels, value } of samples) {
+    const key = zoneKeyOf(labels, hostLabel, nodeLabel);
+    if (key) result.set(`${key.host}\u0000${key.node}\u0000${key.zone}`, value);
+  }
+  return result;
+}
+
+/** A count from Prometheus as the kernel's unsigned sums see it: odd values (NaN, negative) count as nothing. */
+function countOf(value: number | undefined): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? Math.trunc(value) : 0;
+}
+
+/**
+ * Each host's zones at order N from per-zone answers: free pages (every zone has them), order-N blocks (a zone
+ * without any lacks order N) and the fragmentation index, given (fragtop) or from the free block count (buddyinfo).
+ * A host whose answers do not fit together gets the reason instead of zones.
+ */
+function zonesAtOrderByHost(
+  parts: {
+    pages: readonly VectorSample[];
+    suitable: readonly VectorSample[];
+    fragmentation?: readonly VectorSample[];
+    blocks?: readonly VectorSample[];
+  },
+  order: number,
+  hostLabel: string,
+  nodeLabel: string,
+  problems: string[],
+): Map<string, ZoneAtOrder[] | string> {
+  const suitable = byZone(parts.suitable, hostLabel, nodeLabel);
+  const fragmentation = parts.fragmentation && byZone(parts.fragmentation, hostLabel, nodeLabel);
+  const blocks = parts.blocks && byZone(parts.blocks, hostLabel, nodeLabel);
+  const result = new Map<string, ZoneAtOrder[] | string>();
+  const broken = new Map<string, string>();
+  let unlabelled = 0;
+  for (const { labels, value } of parts.pages) {
+    const key = zoneKeyOf(labels, hostLabel, nodeLabel);
+    if (!key) {
+      if (hostOf(labels, hostLabel) === null) unlabelled += 1;
+      continue;
+    }
+    const id = `${key.host}\u0000${key.node}\u0000${key.zone}`;
+    const suitableBlocks = suitable.get(id);
+    const info = { freePages: countOf(value), freeBlocksSuitable: countOf(suitableBlocks) };
+    let frag: number | undefined;
+    if (info.freeBlocksSuitable > 0) frag = -1000;
+    else if (blocks)
+      frag = fragmentationIndexOfInfo({ ...info, freeBlocksTotal: countOf(blocks.get(id)) }, order);
+    else {
+      // Exported divided by 1000, as debugfs prints it; the kernel's integer is exact after rounding.
+      const exported = fragmentation?.get(id);
+      if (exported !== undefined && Number.isFinite(exported)) frag = Math.round(exported * 1000);
+    }
+    // Without the index the verdict could call fragmentation low memory; without the blocks, every zone would
+    // look as if it had no order N. Either way no verdict, and the reason on the host's row.
+    if (suitableBlocks !== undefined && frag === undefined)
+      broken.set(key.host, `no fragmentation index at order ${order} in its answers`);
+    if (suitableBlocks === undefined && fragmentation?.has(id))
+      broken.set(
+        key.host,
+        'its fragtop exports no fragtop_zone_suitable_blocks (an older version): update it to read its zones',
+      );
+    if (broken.has(key.host)) continue;
+    const previous = result.get(key.host);
+    const zones = Array.isArray(previous) ? previous : [];
+    zones.push({
+      node: key.node,
+      zone: key.zone,
+      orderCount: null,
+      hasOrder: suitableBlocks !== undefined,
+      info,
+      fragmentationIndex: frag ?? 0,
+      unusableIndex: unusableIndexOfInfo(info, order),
+    });
+    result.set(key.host, zones);
+  }
+  for (const [host, why] of broken) result.set(host, why);
+  if (unlabelled > 0) problems.push(`${unlabelled} series without the "${hostLabel}" label were left out`);
+  for (const zones of result.values())
+    if (Array.isArray(zones)) zones.sort((a, b) => a.node - b.node || a.zone.localeCompare(b.zone));
+  return result;
+}
+
 function checksByHost(samples: readonly VectorSample[], hostLabel: string): Map<string, ExportedCheck[]> {
   const result = new Map<string, ExportedCheck[]>();
   for (const { labels, value } of samples) {
@@ -177,6 +294,12 @@ function valueByHost(samples: readonly VectorSample[], hostLabel: string): Map<s
   return result;
 }
 
+function zonesOf(zones: ZoneAtOrder[] | string): Pick<HostRecord, 'zonesAtOrder' | 'zonesProblem'> {
+  return typeof zones === 'string'
+    ? { zonesAtOrder: [], zonesProblem: zones }
+    : { zonesAtOrder: zones, zonesProblem: null };
+}
+
 /** Folds one refresh into the fleet: hosts in the answers are updated, the others keep their last data. */
 export function absorbRefresh(previous: FleetState, refresh: FleetRefresh): FleetState {
   const hosts: Record<string, HostRecord> = {};
@@ -192,21 +315,46 @@ export function absorbRefresh(previous: FleetState, refresh: FleetRefresh): Flee
   const { hostLabel, timeMs } = refresh;
   const record = (host: string, source: HostRecord['source']) => (hosts[host] ??= emptyRecord(host, source));
 
-  const fragtopZones = ok('blocks')?.samples;
+  const { order } = refresh;
+  const zonePages = ok('zonePages')?.samples;
+  const zoneSuitable = ok('zoneSuitable')?.samples;
+  const zoneFragmentation = ok('zoneFragmentation')?.samples;
+  const fragtopAnswered = zonePages && zoneSuitable && zoneFragmentation;
   const fragtopHosts = new Set<string>();
-  if (fragtopZones)
-    for (const [host, zones] of zonesByHost(fragtopZones, hostLabel, 'numa_node', 'order', problems)) {
+  if (fragtopAnswered) {
+    const parts = { pages: zonePages, suitable: zoneSuitable, fragmentation: zoneFragmentation };
+    for (const [host, zones] of zonesAtOrderByHost(parts, order, hostLabel, 'numa_node', problems)) {
       const r = record(host, 'fragtop');
-      Object.assign(r, { source: 'fragtop', zones, zonesAtMs: timeMs });
+      Object.assign(r, { source: 'fragtop', zonesOrder: order, zonesAtMs: timeMs }, zonesOf(zones));
       fragtopHosts.add(host);
     }
-  const buddy = ok('buddyinfo')?.samples;
-  if (buddy)
-    for (const [host, zones] of zonesByHost(buddy, hostLabel, 'node', 'size', problems)) {
+  }
+  const buddyPages = ok('buddyPages')?.samples;
+  const buddySuitable = ok('buddySuitable')?.samples;
+  const buddyBlocks = ok('buddyBlocks')?.samples;
+  const buddyAnswered = buddyPages && buddySuitable && buddyBlocks;
+  if (buddyAnswered) {
+    const parts = { pages: buddyPages, suitable: buddySuitable, blocks: buddyBlocks };
+    for (const [host, zones] of zonesAtOrderByHost(parts, order, hostLabel, 'node', problems)) {
       // fragtop's series say more (watermarks): a host that has both is read through fragtop.
       if (fragtopHosts.has(host) || hosts[host]?.source === 'fragtop') continue;
-      Object.assign(record(host, 'buddyinfo'), { source: 'buddyinfo', zones, zonesAtMs: timeMs });
+      const r = record(host, 'buddyinfo');
+      Object.assign(r, { source: 'buddyinfo', zonesOrder: order, zonesAtMs: timeMs }, zonesOf(zones));
     }
+  }
+  // Every order of the open host's zones, kept only while it is open (one host's worth, not the fleet's).
+  for (const r of Object.values(hosts))
+    if (r.host !== refresh.openHost) Object.assign(r, { zones: [], zonesReadAtMs: null });
+  const hostBlocks = ok('hostBlocks')?.samples;
+  const hostBuddy = ok('hostBuddyinfo')?.samples;
+  const open = refresh.openHost ? hosts[refresh.openHost] : undefined;
+  if (open && hostBlocks && hostBuddy) {
+    const full =
+      open.source === 'fragtop'
+        ? zonesByHost(hostBlocks, hostLabel, 'numa_node', 'order', problems)
+        : zonesByHost(hostBuddy, hostLabel, 'node', 'size', problems);
+    Object.assign(open, { zones: full.get(open.host) ?? [], zonesReadAtMs: timeMs });
+  }
   const checks = ok('checks')?.samples;
   if (checks)
     for (const [host, zones] of checksByHost(checks, hostLabel))
@@ -248,7 +396,7 @@ export function absorbRefresh(previous: FleetState, refresh: FleetRefresh): Flee
       r.trendOrder = refresh.order;
       // A host that stopped reporting before fragtop started is known from its trend alone.
       const last = s.points[s.points.length - 1];
-      if (last && (r.lastScrapeSec === null || r.lastScrapeSec < last[0]) && r.zones.length === 0)
+      if (last && (r.lastScrapeSec === null || r.lastScrapeSec < last[0]) && r.zonesAtOrder.length === 0)
         r.lastScrapeSec = last[0];
     }
   }
@@ -265,8 +413,8 @@ export function absorbRefresh(previous: FleetState, refresh: FleetRefresh): Flee
     problems,
     lastAnswerMs: unreachable ? previous.lastAnswerMs : timeMs,
     zonesAnswerMs: {
-      fragtop: fragtopZones ? timeMs : previous.zonesAnswerMs.fragtop,
-      buddyinfo: buddy ? timeMs : previous.zonesAnswerMs.buddyinfo,
+      fragtop: fragtopAnswered ? timeMs : previous.zonesAnswerMs.fragtop,
+      buddyinfo: buddyAnswered ? timeMs : previous.zonesAnswerMs.buddyinfo,
     },
     down,
     lastRefresh: {
@@ -275,7 +423,19 @@ export function absorbRefresh(previous: FleetState, refresh: FleetRefresh): Flee
       bytes: good.reduce((sum, a) => sum + a.bytes, 0),
       ms: Math.max(0, ...refresh.answers.map((a) => a.ms)),
     },
+    orderCount: unreachable
+      ? previous.orderCount
+      : (orderCountOf(ok('orders'), ok('sizes')) ?? previous.orderCount),
   };
+}
+
+/** The largest order label in the label-values answers, plus one; null when neither answered with one. */
+function orderCountOf(...answers: (Extract<FleetAnswer, { ok: true }> | null)[]): number | null {
+  const orders = answers
+    .flatMap((a) => a?.values ?? [])
+    .map(Number)
+    .filter((o) => Number.isInteger(o) && o >= 0 && o <= 30);
+  return orders.length > 0 ? Math.max(...orders) + 1 : null;
 }
 
 /** One line of the fleet table, in data. */
@@ -317,24 +477,35 @@ export function fleetRow(
   const latestAnswerMs = zonesAnswerMs[record.source];
   const notes: string[] = [];
   const checks = record.checks?.order === order ? record.checks.zones : undefined;
+  const atOrder = record.zonesOrder === order ? record.zonesAtOrder : [];
   const diagnosis =
-    record.zones.length > 0
-      ? diagnose({ kernel: null, targetOrder: order, buddy: record.zones, exportedChecks: checks })
+    atOrder.length > 0
+      ? diagnose({
+          kernel: null,
+          targetOrder: order,
+          buddy: [],
+          zonesAtOrder: atOrder,
+          exportedChecks: checks,
+        })
       : null;
   if (record.source === 'buddyinfo')
     notes.push('node_exporter buddyinfo only: the watermark check needs zoneinfo, so ok/fail is unknown');
-  else if (record.zones.length > 0 && !checks) notes.push(`watermark checks for order ${order} not read yet`);
+  else if (atOrder.length > 0 && !checks) notes.push(`watermark checks for order ${order} not read yet`);
+  if (record.zonesAtOrder.length > 0 && atOrder.length === 0)
+    notes.push(`zones at order ${order} not read yet`);
   const eligible = diagnosis?.zones.filter((z) => z.eligible) ?? [];
-  const indices = eligible.map((z) => z.fragmentationIndex);
+  // A kernel without order N has no index there (debugfs and the snapshot list none): unknown, not a number.
+  const indices = eligible
+    .filter((z) => atOrder.find((a) => a.node === z.node && a.zone === z.zone)?.hasOrder)
+    .map((z) => z.fragmentationIndex);
   const known = diagnosis !== null && eligible.length > 0 && eligible.every((z) => z.canAllocate !== null);
   const servable = known ? diagnosis.servableBlocks : null;
   const pageSize = record.pageSizeBytes ?? ASSUMED_PAGE_SIZE;
-  const freePages = record.zones.reduce(
-    (sum, zone) => sum + zone.freeBlocksByOrder.reduce((s, blocks, o) => s + blocks * 2 ** o, 0),
-    0,
-  );
+  // Free pages do not depend on the order: the last zones read give them even before order N's arrive.
+  const freePages = record.zonesAtOrder.reduce((sum, zone) => sum + zone.info.freePages, 0);
   const stale = (latestAnswerMs !== null && record.zonesAtMs < latestAnswerMs) || record.up === 0;
-  if (record.zones.length === 0) notes.push('no zones reported in the last answers');
+  if (record.zonesProblem) notes.push(record.zonesProblem);
+  else if (record.zonesAtOrder.length === 0) notes.push('no zones reported in the last answers');
   const age =
     record.lastScrapeSec !== null
       ? Math.max(0, nowMs / 1000 - record.lastScrapeSec)
@@ -348,7 +519,7 @@ export function fleetRow(
     servableBlocks: servable,
     suitableBlocks: diagnosis?.suitableBlocks ?? 0,
     worstFragmentationIndex: indices.length ? toDebugfs(Math.max(...indices)) : null,
-    freeBytes: record.zones.length ? freePages * pageSize : null,
+    freeBytes: record.zonesAtOrder.length ? freePages * pageSize : null,
     pageSizeAssumed: record.pageSizeBytes === null,
     failuresLastHour: record.failuresLastHour,
     stallsPerSecond: record.stallsPerSecond,
@@ -417,6 +588,12 @@ export function parseRefresh(frame: FleetRawFrame): FleetRefresh {
         error: result.error,
         ms: result.ms,
       };
+    if (raw.kind === 'labels') {
+      const parsed = parseLabelValuesAnswer(result.body);
+      return parsed.value.ok
+        ? { name, ok: true, values: parsed.value.data, bytes: result.bytes, ms: result.ms }
+        : { name, ok: false, unreachable: false, error: parsed.value.error, ms: result.ms };
+    }
     if (raw.kind === 'instant') {
       const parsed = parseVectorAnswer(result.body, name);
       return parsed.value.ok
@@ -428,5 +605,11 @@ export function parseRefresh(frame: FleetRawFrame): FleetRefresh {
       ? { name, ok: true, series: parsed.value.data, bytes: result.bytes, ms: result.ms }
       : { name, ok: false, unreachable: false, error: parsed.value.error, ms: result.ms };
   });
-  return { timeMs: frame.timeMs, order: frame.order, hostLabel: frame.hostLabel, answers };
+  return {
+    timeMs: frame.timeMs,
+    order: frame.order,
+    hostLabel: frame.hostLabel,
+    openHost: frame.openHost ?? null,
+    answers,
+  };
 }

@@ -59,10 +59,7 @@ export function contigPageInfo(freeBlocksByOrder: readonly number[], order: numb
  * 1000 when nothing is free ("no free memory is interpreted as all free memory is unusable").
  */
 export function unusableIndex(freeBlocksByOrder: readonly number[], order: number): number {
-  const info = contigBig(freeBlocksByOrder, order);
-  if (info.freePages === 0n) return 1000;
-  const usable = info.freeBlocksSuitable << BigInt(orderOf(order));
-  return Number(((info.freePages - usable) * 1000n) / info.freePages);
+  return unusableFromBig(contigBig(freeBlocksByOrder, order), order);
 }
 
 /**
@@ -72,7 +69,36 @@ export function unusableIndex(freeBlocksByOrder: readonly number[], order: numbe
  * formula can go below 0 (one free page asked about order 1 gives −500); the range is [−1000, 1000].
  */
 export function fragmentationIndex(freeBlocksByOrder: readonly number[], order: number): number {
-  const info = contigBig(freeBlocksByOrder, order);
+  return fragmentationFromBig(contigBig(freeBlocksByOrder, order), order);
+}
+
+/** The same two indices from fill_contig_page_info()'s sums alone (the fleet reads only those, not every order). */
+export function unusableIndexOfInfo(
+  info: Pick<ContigPageInfo, 'freePages' | 'freeBlocksSuitable'>,
+  order: number,
+): number {
+  return unusableFromBig(toBig({ ...info, freeBlocksTotal: 0 }), order);
+}
+
+export function fragmentationIndexOfInfo(info: ContigPageInfo, order: number): number {
+  return fragmentationFromBig(toBig(info), order);
+}
+
+function toBig(info: ContigPageInfo): ContigBig {
+  return {
+    freePages: count(info.freePages),
+    freeBlocksTotal: count(info.freeBlocksTotal),
+    freeBlocksSuitable: count(info.freeBlocksSuitable),
+  };
+}
+
+function unusableFromBig(info: ContigBig, order: number): number {
+  if (info.freePages === 0n) return 1000;
+  const usable = info.freeBlocksSuitable << BigInt(orderOf(order));
+  return Number(((info.freePages - usable) * 1000n) / info.freePages);
+}
+
+function fragmentationFromBig(info: ContigBig, order: number): number {
   if (info.freeBlocksTotal === 0n) return 0;
   if (info.freeBlocksSuitable > 0n) return -1000;
   const requested = 1n << BigInt(orderOf(order));

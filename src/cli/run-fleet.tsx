@@ -14,15 +14,15 @@ export const FLEET_DEFAULT_INTERVAL_MS = 15_000;
 export const FLEET_DEFAULT_ORDER = 3;
 
 function queriesFor(store: FleetStore, options: Options) {
-  const { order, orderCount, openHost } = store.getState();
+  const { order, openHost } = store.getState();
   return {
     order,
     hostLabel: options.hostLabel,
+    openHost,
     queries: fleetQueries({
       hostLabel: options.hostLabel,
       selector: options.selector,
       order,
-      orderCount,
       openHost,
     }),
   };

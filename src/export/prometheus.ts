@@ -2,6 +2,7 @@
 // the target-order verdict, the largest slab caches and the kernel's allocation failures.
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Diagnosis } from '../analyze/diagnosis.js';
+import { contigPageInfo } from '../analyze/fragmentation-index.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import type { AllocFailure } from '../analyze/enrich-failure.js';
 
@@ -58,6 +59,12 @@ export async function prometheusText(input: PrometheusInput): Promise<string> {
     NUMA_LABEL,
     'zone',
   ]);
+  // One selector ({order="N"}) answers "how many order-N blocks": the fleet need not fetch and sum every order.
+  const suitable = gauge(
+    'zone_suitable_blocks',
+    'Order-N blocks obtainable from free blocks of order >= N: the sum over o >= N of free blocks times 2^(o-N).',
+    [NUMA_LABEL, 'zone', 'order'],
+  );
   const unusable = gauge('zone_unusable_index', "The kernel's unusable free space index / 1000.", [
     NUMA_LABEL,
     'zone',
@@ -84,6 +91,7 @@ export async function prometheusText(input: PrometheusInput): Promise<string> {
     zone.freeBlocksByOrder.forEach((blocks, order) => {
       const labels = { ...at, order: String(order) };
       freeBlocks.set(labels, blocks);
+      suitable.set(labels, contigPageInfo(zone.freeBlocksByOrder, order).freeBlocksSuitable);
       unusable.set(labels, zone.unusableIndex[order] ?? NaN);
       extfrag.set(labels, zone.fragmentationIndex[order] ?? NaN);
       const ok = zone.canAllocate?.[order];

@@ -14,7 +14,7 @@ export type QueryResult =
 export interface FleetRawAnswer {
   /** The query's name in src/analyze/fleet-queries (kept as text here: the model knows no query list). */
   name: string;
-  kind: 'instant' | 'range';
+  kind: 'instant' | 'range' | 'labels';
   expr: string;
   result: QueryResult;
 }
@@ -25,5 +25,7 @@ export interface FleetRawFrame {
   /** The order the queries were built for. */
   order: number;
   hostLabel: string;
+  /** The host whose every order was asked for (the open one); null when none is open. */
+  openHost?: string | null;
   answers: FleetRawAnswer[];
 }

@@ -1,4 +1,4 @@
-// Reads Prometheus HTTP API answers (instant vectors, range matrices, errors) into samples; never throws.
+// Reads Prometheus HTTP API answers (instant vectors, range matrices, label values, errors); never throws.
 import type { Parsed, Problem } from './types.js';
 
 export type SeriesLabels = Record<string, string>;
@@ -119,4 +119,33 @@ export function parseMatrixAnswer(body: string, file = 'query_range'): Parsed<An
     series.push({ labels: labelsOf(item['metric']), points });
   });
   return { value: { ok: true, data: series, warnings: head.value.warnings }, problems };
+}
+
+/** Most label values kept from one answer: the fleet asks for orders (a dozen), never for host names. */
+export const MAX_LABEL_VALUES = 1000;
+
+/** A label-values answer (`/api/v1/label/NAME/values`): the values, cleaned and bounded in number. */
+export function parseLabelValuesAnswer(body: string): Parsed<Answer<string[]>> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { value: { ok: false, error: `not JSON: ${cleanLabel(body.slice(0, 80))}` }, problems: [] };
+  }
+  const top = (json ?? {}) as Record<string, unknown>;
+  if (top['status'] === 'error') {
+    const type = typeof top['errorType'] === 'string' ? `${top['errorType']}: ` : '';
+    const error = typeof top['error'] === 'string' ? top['error'] : 'no message';
+    return { value: { ok: false, error: cleanLabel(`${type}${error}`) }, problems: [] };
+  }
+  if (top['status'] !== 'success' || !Array.isArray(top['data']))
+    return { value: { ok: false, error: 'expected a list of label values' }, problems: [] };
+  const values = top['data']
+    .filter((v): v is string => typeof v === 'string')
+    .slice(0, MAX_LABEL_VALUES)
+    .map(cleanLabel);
+  const warnings = Array.isArray(top['warnings'])
+    ? top['warnings'].filter((w): w is string => typeof w === 'string').map(cleanLabel)
+    : [];
+  return { value: { ok: true, data: values, warnings }, problems: [] };
 }

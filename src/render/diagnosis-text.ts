@@ -23,7 +23,9 @@ export function reasonText(d: Diagnosis): string {
     case 'no-eligible-zone':
       return `Cannot judge ${orderText}: no zone at or below ${reason.requestZone}.`;
     case 'order-missing':
-      return `This kernel has no order ${order}: its largest blocks are order ${reason.largestOrder}.`;
+      return reason.largestOrder === null
+        ? `This kernel has no order ${order}.`
+        : `This kernel has no order ${order}: its largest blocks are order ${reason.largestOrder}.`;
     case 'ok':
       return `${cap(orderText)} can be served by ${d.zonesOk.map(zoneLabel).join(', ')}: room for ${d.servableBlocks} order-${order} blocks.`;
     case 'watermarks-unknown':

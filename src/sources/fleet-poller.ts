@@ -3,11 +3,14 @@ import type { FleetRawFrame } from '../model/fleet-frame.js';
 import { TREND_RANGE_SEC, TREND_STEP_SEC, type FleetQuery } from '../analyze/fleet-queries.js';
 import type { PrometheusSource } from './prometheus-source.js';
 
+/** Label values are asked over the last 5 minutes: the series Prometheus still returns for a host. */
+const LABELS_WINDOW_SEC = 300;
+
 /** One refresh: every query at once (a handful over all hosts), waiting for all of them. */
 export async function fetchFleetFrame(
   source: PrometheusSource,
   queries: readonly FleetQuery[],
-  context: { order: number; hostLabel: string },
+  context: { order: number; hostLabel: string; openHost?: string | null },
   nowMs = Date.now(),
 ): Promise<FleetRawFrame> {
   // One evaluation time for every query, so the columns of a row describe the same moment.
@@ -25,10 +28,21 @@ export async function fetchFleetFrame(
       result:
         query.kind === 'instant'
           ? await source.instant(query.expr, timeSec)
-          : await source.range(query.expr, window),
+          : query.kind === 'range'
+            ? await source.range(query.expr, window)
+            : await source.labelValues(query.label ?? '', query.expr, {
+                startSec: timeSec - LABELS_WINDOW_SEC,
+                endSec: timeSec,
+              }),
     })),
   );
-  return { timeMs: nowMs, order: context.order, hostLabel: context.hostLabel, answers };
+  return {
+    timeMs: nowMs,
+    order: context.order,
+    hostLabel: context.hostLabel,
+    openHost: context.openHost ?? null,
+    answers,
+  };
 }
 
 export interface FleetPoller {
@@ -45,7 +59,7 @@ export function startFleetPoller(options: {
   source: PrometheusSource;
   intervalMs: number;
   /** The queries for the current order and open host, asked for at every refresh. */
-  queries: () => { queries: FleetQuery[]; order: number; hostLabel: string };
+  queries: () => { queries: FleetQuery[]; order: number; hostLabel: string; openHost?: string | null };
   onFrame: (frame: FleetRawFrame) => void;
 }): FleetPoller {
   let timer: NodeJS.Timeout | null = null;
@@ -60,8 +74,8 @@ export function startFleetPoller(options: {
     }
     running = true;
     if (timer) clearTimeout(timer);
-    const { queries, order, hostLabel } = options.queries();
-    const frame = await fetchFleetFrame(options.source, queries, { order, hostLabel });
+    const { queries, ...context } = options.queries();
+    const frame = await fetchFleetFrame(options.source, queries, context);
     running = false;
     if (stopped) return;
     options.onFrame(frame);

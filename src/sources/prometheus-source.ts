@@ -62,18 +62,37 @@ export class PrometheusSource {
     return this.post('/api/v1/query_range', params);
   }
 
-  // POST keeps long generated expressions out of URL length limits.
-  private async post(path: string, params: URLSearchParams): Promise<QueryResult> {
+  /** The values `label` takes in the series `match` selects within the window (label names are checked by the caller). */
+  labelValues(label: string, match: string, window: Omit<RangeWindow, 'stepSec'>): Promise<QueryResult> {
+    const params = new URLSearchParams({
+      'match[]': match,
+      start: String(window.startSec),
+      end: String(window.endSec),
+    });
+    return this.request(`/api/v1/label/${encodeURIComponent(label)}/values`, params, 'GET');
+  }
+
+  private post(path: string, params: URLSearchParams): Promise<QueryResult> {
+    return this.request(path, params, 'POST');
+  }
+
+  // POST keeps long generated expressions out of URL length limits; label values (short) are asked with GET.
+  private async request(path: string, params: URLSearchParams, method: 'GET' | 'POST'): Promise<QueryResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     let response: Response;
     try {
-      response = await fetch(`${this.base}${path}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: params.toString(),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      response =
+        method === 'POST'
+          ? await fetch(`${this.base}${path}`, {
+              method,
+              headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+              body: params.toString(),
+              signal: AbortSignal.timeout(this.timeoutMs),
+            })
+          : await fetch(`${this.base}${path}?${params.toString()}`, {
+              signal: AbortSignal.timeout(this.timeoutMs),
+            });
     } catch (error) {
       return failure(error, this.timeoutMs, elapsed());
     }

@@ -17,7 +17,7 @@ export interface FleetStoreState {
   url: string;
   fleet: FleetState;
   order: number;
-  /** Orders the hosts have: the largest zone row seen, 14 until one is seen (64 KiB-page kernels). */
+  /** Orders the hosts have, as Prometheus' order labels say; 14 until it says (64 KiB-page kernels). */
   orderCount: number;
   sort: FleetSort;
   filter: string;
@@ -64,11 +64,7 @@ export function createFleetStore(init: { url: string; order: number; nowMs?: num
     actions: {
       absorb(frame) {
         const fleet = absorbRefresh(get().fleet, parseRefresh(frame));
-        const seen = Math.max(
-          0,
-          ...Object.values(fleet.hosts).flatMap((h) => h.zones.map((z) => z.freeBlocksByOrder.length)),
-        );
-        set({ fleet, nowMs: frame.timeMs, orderCount: seen > 0 ? seen : get().orderCount });
+        set({ fleet, nowMs: frame.timeMs, orderCount: fleet.orderCount ?? get().orderCount });
       },
       tick: (nowMs) => set({ nowMs }),
       changeOrder: (delta) =>

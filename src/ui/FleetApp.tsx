@@ -133,20 +133,24 @@ function FleetHost(props: { store: FleetStore; width: number; lines: number; col
           {note}
         </Text>
       ))}
-      <FragtopProvider store={panelStore} display={{ color }}>
-        <ZonesPanel
-          snapshot={snapshot}
-          trends={{}}
-          rates={{ compact_stall: row.stallsPerSecond }}
-          targetOrder={order}
-          width={width}
-          layout={zoneColumns(snapshot.orderCount, width)}
-          showBars
-          showTypes={false}
-          scroll={0}
-          maxLines={Math.max(3, lines - 2 - row.notes.length)}
-        />
-      </FragtopProvider>
+      {record.zonesReadAtMs === null ? (
+        <Text wrap="truncate">{`reading every order of ${record.host}'s zones from Prometheus…`}</Text>
+      ) : (
+        <FragtopProvider store={panelStore} display={{ color }}>
+          <ZonesPanel
+            snapshot={snapshot}
+            trends={{}}
+            rates={{ compact_stall: row.stallsPerSecond }}
+            targetOrder={order}
+            width={width}
+            layout={zoneColumns(snapshot.orderCount, width)}
+            showBars
+            showTypes={false}
+            scroll={0}
+            maxLines={Math.max(3, lines - 2 - row.notes.length)}
+          />
+        </FragtopProvider>
+      )}
     </Box>
   );
 }

@@ -37,6 +37,8 @@ const HOSTS: { host: string; fixture: string; kmsg?: string }[] = [
   { host: 'fragmented', fixture: 'centos7-numa-k8s', kmsg: fixturePath('centos7-numa-k8s', 'dmesg.txt') },
 ];
 const NODE_EXPORTER_HOST = 'this-machine';
+/** node_exporter on a fixture's /proc: its buddyinfo sums can be checked against `fragtop snapshot` exactly. */
+const BUDDY_FIXTURE = { host: 'buddy-numa', fixture: 'centos7-numa-k8s' };
 
 interface FleetHostJson {
   host: string;
@@ -95,6 +97,9 @@ describe.skipIf(!CAN_RUN)(`fleet over a real Prometheus${why}`, () => {
     ports[NODE_EXPORTER_HOST] = await freePort();
     children.push(startNodeExporter(ports[NODE_EXPORTER_HOST]!));
     targets.push({ host: NODE_EXPORTER_HOST, port: ports[NODE_EXPORTER_HOST]!, job: 'node' });
+    ports[BUDDY_FIXTURE.host] = await freePort();
+    children.push(startNodeExporter(ports[BUDDY_FIXTURE.host]!, fixturePath(BUDDY_FIXTURE.fixture, 'proc')));
+    targets.push({ host: BUDDY_FIXTURE.host, port: ports[BUDDY_FIXTURE.host]!, job: 'node' });
     prometheus = new PrometheusServer(await freePort(), prometheusConfig(targets));
     await prometheus.start();
     // Every target scraped at least twice (the stall rate needs two samples).
@@ -119,7 +124,7 @@ describe.skipIf(!CAN_RUN)(`fleet over a real Prometheus${why}`, () => {
     const names = json.hosts.map((h) => h.host);
     // Both failing hosts first (risk 1, ties by name), then the ok ones by fewest servable blocks.
     expect(names.slice(0, 2)).toEqual(['incident', 'low-memory']);
-    const fragtopOrder = names.filter((n) => n !== NODE_EXPORTER_HOST);
+    const fragtopOrder = names.filter((n) => n !== NODE_EXPORTER_HOST && n !== BUDDY_FIXTURE.host);
     expect(fragtopOrder).toEqual(['incident', 'low-memory', 'healthy', 'fragmented']);
     for (const { host, fixture } of HOSTS) {
       const row = json.hosts.find((h) => h.host === host)!;
@@ -157,6 +162,23 @@ describe.skipIf(!CAN_RUN)(`fleet over a real Prometheus${why}`, () => {
     const zones = readFileSync('/proc/buddyinfo', 'utf8').trim().split('\n').length;
     expect(zones).toBeGreaterThan(0);
     expect(row.suitableBlocks).toBeGreaterThan(0);
+  });
+
+  it("sums node_exporter's buddyinfo in PromQL to what fragtop snapshot computes from the same file", () => {
+    for (const order of [0, 3, 6, 9]) {
+      const { json } = fleetOnce(prometheus.url, order);
+      const row = json.hosts.find((h) => h.host === BUDDY_FIXTURE.host)!;
+      const snapshot = snapshotJson(BUDDY_FIXTURE.fixture, order);
+      expect(row.source).toBe('buddyinfo');
+      expect(row.verdict).toBe('unknown');
+      expect({ order, suitable: row.suitableBlocks, index: row.worstFragmentationIndex }).toEqual({
+        order,
+        suitable: snapshot.diagnosis.suitableBlocks,
+        index: Math.max(...snapshot.zones.map((z) => z.fragmentationIndex[order]!)),
+      });
+      // node_exporter says nothing of the page size: 4 KiB is assumed, as on this fixture.
+      expect(row.freeBytes).toBe(snapshot.zones.reduce((sum, z) => sum + z.freePages, 0) * 4096);
+    }
   });
 
   it('follows the order: at order 9 the fragmented node fails too', () => {

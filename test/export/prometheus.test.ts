@@ -39,6 +39,17 @@ describe('Prometheus exposition', () => {
     expect(text).toContain('# TYPE fragtop_zone_free_blocks gauge');
   });
 
+  it('exports per zone and order the order-N blocks the free blocks of order >= N make', async () => {
+    const text = await exposition();
+    // Node 1 Normal, orders 6, 7, 8: 185 + 69·2 + 1147·4; order 9 has none; order 0 is every free page.
+    const at = (order: number) =>
+      sample(text, `fragtop_zone_suitable_blocks{numa_node="1",zone="Normal",order="${order}"}`);
+    expect(at(6)).toBe(185 + 69 * 2 + 1147 * 4);
+    expect(at(8)).toBe(1147);
+    expect(at(9)).toBe(0);
+    expect(at(0)).toBe(sample(text, 'fragtop_zone_free_pages{numa_node="1",zone="Normal"}'));
+  });
+
   it('exports the target-order verdict and the failures found in the kernel log', async () => {
     const text = await exposition();
     expect(sample(text, 'fragtop_target_order')).toBe(6);

@@ -60,11 +60,13 @@ export function startFragtopMetrics(port: number, procRoot: string, kmsg?: strin
 }
 
 /** node_exporter with nothing but the buddyinfo collector, on this machine's /proc. */
-export function startNodeExporter(port: number): Child {
+/** node_exporter with only the buddyinfo collector, on this machine's /proc or on `procfs` (a fixture's). */
+export function startNodeExporter(port: number, procfs?: string): Child {
   return new Child('prometheus-node-exporter', [
     `--web.listen-address=127.0.0.1:${port}`,
     '--collector.disable-defaults',
     '--collector.buddyinfo',
+    ...(procfs ? [`--path.procfs=${procfs}`] : []),
   ]);
 }
 

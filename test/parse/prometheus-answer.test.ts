@@ -1,7 +1,13 @@
-// Tests reading Prometheus API answers: vectors, matrices, server errors, odd input, control characters.
+// Tests reading Prometheus API answers: vectors, matrices, label values, server errors, odd input, control characters.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanLabel, parseMatrixAnswer, parseVectorAnswer } from '../../src/parse/prometheus-answer.js';
+import {
+  cleanLabel,
+  MAX_LABEL_VALUES,
+  parseLabelValuesAnswer,
+  parseMatrixAnswer,
+  parseVectorAnswer,
+} from '../../src/parse/prometheus-answer.js';
 
 describe('Prometheus answers', () => {
   it('reads an instant vector, NaN and +Inf included', () => {
@@ -76,5 +82,22 @@ describe('Prometheus answers', () => {
         parseMatrixAnswer(body);
       }),
     );
+  });
+
+  it("reads label values, cleaned and bounded, and the server's error", () => {
+    const values = parseLabelValuesAnswer(
+      JSON.stringify({ status: 'success', data: ['0', '10', 'a\u001b[31m', 7] }),
+    );
+    expect(values.value).toEqual({ ok: true, data: ['0', '10', 'a?[31m'], warnings: [] });
+    const many = parseLabelValuesAnswer(
+      JSON.stringify({ status: 'success', data: Array.from({ length: 5000 }, (_, i) => String(i)) }),
+    );
+    expect(many.value.ok && many.value.data.length).toBe(MAX_LABEL_VALUES);
+    expect(
+      parseLabelValuesAnswer(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'invalid' }))
+        .value,
+    ).toEqual({ ok: false, error: 'bad_data: invalid' });
+    expect(parseLabelValuesAnswer('<html>').value.ok).toBe(false);
+    expect(parseLabelValuesAnswer(JSON.stringify({ status: 'success', data: {} })).value.ok).toBe(false);
   });
 });
