@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { RawFrame } from '../model/raw-frame.js';
 import { ProcSource } from '../sources/proc-source.js';
 import { openRecordingWriter, type RecordingWriter } from '../sources/recording-writer.js';
-import { kernelLogFor } from './kernel-log-for.js';
+import { kernelLogFor, kernelLogStateOf } from './kernel-log-for.js';
 import type { Options } from './parse-args.js';
 
 export interface RecordIo {
@@ -81,7 +81,7 @@ export async function runRecord(options: Options, io: RecordIo): Promise<number>
   io.signal?.addEventListener('abort', onSignal, { once: true });
   if (io.signal?.aborted) stop();
 
-  const { log, note } = await kernelLogFor(options);
+  const { log, note, state } = await kernelLogFor(options);
   let writer: RecordingWriter | undefined;
   let path = '';
   try {
@@ -103,6 +103,8 @@ export async function runRecord(options: Options, io: RecordIo): Promise<number>
         pageSize: frame.pageSizeBytes,
         intervalMs: options.intervalMs,
         startTimeMs: startMs,
+        // A replay must say "unknown" for failures it could not have seen.
+        kernelLog: { state: kernelLogStateOf(log, state).state, reason: kernelLogStateOf(log, state).reason },
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

@@ -50,8 +50,16 @@ export async function runReplay(
     order: options.order ?? (isDemo ? DEMO_ORDER : null),
     slabSort: options.slabSort,
   });
+  const recordedLog = recording.header.kernelLog;
   store.getState().actions.setNotes({
     recording: isDemo ? DEMO_NOTE : `replay of ${file} · ${recording.frameCount} frames`,
+    // What the recorder knew of its kernel log: unreadable then means unknown now, not "none".
+    ...(recordedLog && recordedLog.state !== 'read'
+      ? {
+          kernelLog: recordedLog.reason ?? 'the kernel log was not read while recording',
+          kernelLogState: recordedLog.state,
+        }
+      : {}),
   });
   const player = createReplayPlayer(recording, store, {
     file,

@@ -80,6 +80,8 @@ async function snapshotOfRecording(
       stdout,
       recording.warnings.map((message) => ({ source: 'recording', message })),
       ascii,
+      // What the recorder knew of its kernel log; older recordings do not say.
+      recording.header.kernelLog ? { source: 'recording', ...recording.header.kernelLog } : null,
     );
   } finally {
     recording.close();

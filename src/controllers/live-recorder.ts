@@ -1,5 +1,6 @@
 // `R` in the live screen: starts and stops recording the frames being sampled, without pausing anything.
 import { resolve } from 'node:path';
+import type { KernelLogReadState } from '../model/kernel-log-state.js';
 import type { RawFrame } from '../model/raw-frame.js';
 import { openRecordingWriter, type RecordingWriter } from '../sources/recording-writer.js';
 import type { FragtopStore } from '../store/create-store.js';
@@ -19,6 +20,14 @@ interface Session {
   writer: Promise<RecordingWriter>;
   /** False until the first frame is written: it carries the kernel log read before R was pressed. */
   started: boolean;
+}
+
+/** Whether the screen could read the kernel log, kept in the header so a replay tells "none" from "unknown". */
+function kernelLogHeader(store: FragtopStore): {
+  kernelLog?: { state: KernelLogReadState; reason: string | null };
+} {
+  const { kernelLogState, kernelLog } = store.getState().notes.sources;
+  return kernelLogState ? { kernelLog: { state: kernelLogState, reason: kernelLog } } : {};
 }
 
 /** Opens `name` in `dir`, or `name-2`, `name-3`… when R was pressed twice within the same second. */
@@ -91,6 +100,7 @@ export function createLiveRecorder(options: {
         pageSize: snapshot?.pageSizeBytes ?? 4096,
         intervalMs: options.intervalMs,
         startTimeMs,
+        ...kernelLogHeader(store),
       });
       // Failures surface through the queue; this keeps an early rejection from going unhandled.
       session.writer.catch(() => {});

@@ -7,6 +7,7 @@ import {
   type RawFrame,
   type ReadFailure,
 } from '../model/raw-frame.js';
+import type { KernelLogReadState } from '../model/kernel-log-state.js';
 import { eventsFromRecording, pageblocksFromRecording } from './recording-extras.js';
 
 export const RECORDING_FORMAT = 'fragtop-recording';
@@ -22,6 +23,11 @@ export interface RecordingHeaderInput {
   intervalMs: number;
   /** Epoch ms when recording started. */
   startTimeMs: number;
+  /**
+   * Whether the kernel log could be read while recording; absent in recordings made before it was kept. A replay
+   * of a recording whose log was not read says the failures are unknown, never "none".
+   */
+  kernelLog?: { state: KernelLogReadState; reason: string | null };
 }
 
 export interface RecordingHeader extends RecordingHeaderInput {
@@ -216,6 +222,7 @@ export function encodeHeaderRecord(input: RecordingHeaderInput): Buffer {
     pageSize: input.pageSize,
     intervalMs: input.intervalMs,
     startTimeMs: input.startTimeMs,
+    ...(input.kernelLog ? { kernelLog: input.kernelLog } : {}),
     // Every frame record with kernel-log lines starts with LOG_MARK (see encodeFrameRecord).
     logMarks: true,
   };
@@ -226,6 +233,21 @@ export interface DecodedHeader {
   header: RecordingHeader;
   /** True when the writer marked every frame record carrying kernel-log lines (key `logMarks`). */
   logMarks: boolean;
+}
+
+const LOG_STATES: readonly KernelLogReadState[] = ['read', 'unreadable', 'not-requested'];
+
+/** The kernel-log state a header carries, when it is one of ours; anything else is left out (unknown). */
+function kernelLogOf(value: unknown): Pick<RecordingHeaderInput, 'kernelLog'> {
+  if (typeof value !== 'object' || value === null) return {};
+  const { state, reason } = value as Record<string, unknown>;
+  if (!LOG_STATES.includes(state as KernelLogReadState)) return {};
+  return {
+    kernelLog: {
+      state: state as KernelLogReadState,
+      reason: typeof reason === 'string' ? reason.slice(0, MAX_IDENTITY_CHARS) : null,
+    },
+  };
 }
 
 export function decodeHeaderPayload(payload: Uint8Array): DecodedHeader {
@@ -255,6 +277,7 @@ export function decodeHeaderPayload(payload: Uint8Array): DecodedHeader {
       pageSize: h.pageSize,
       intervalMs: h.intervalMs,
       startTimeMs: h.startTimeMs,
+      ...kernelLogOf(h.kernelLog),
     },
     logMarks: h.logMarks === true,
   };
