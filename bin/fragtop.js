@@ -23,4 +23,31 @@ if (!existsSync(entry)) {
   });
   if (built.status !== 0) process.exit(1);
 }
-await import(entry.href);
+// guard runs for days on nodes short of memory: without the JIT and V8's helper threads it takes about a fifth less
+// memory and less CPU (measured: 60 MB to 49 MB). The screen needs the JIT (its layout is WebAssembly), metrics too
+// (on Node 22 its HTTP stack loads WebAssembly), and check is over before a second start would pay.
+const HEADLESS = new Set(['guard']);
+// --no-expose-wasm says outright what --jitless implies, so Node prints no warning about it.
+const HEADLESS_FLAGS = ['--jitless', '--no-expose-wasm', '--single-threaded', '--max-semi-space-size=1'];
+const command = process.argv[2];
+if (HEADLESS.has(command) && !process.execArgv.includes('--jitless') && !process.env.FRAGTOP_KEEP_JIT) {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(
+    process.execPath,
+    [...HEADLESS_FLAGS, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+    },
+  );
+  // A service manager or kubelet signals this process: the one doing the work must hear it. Ctrl-C in a terminal
+  // already reaches both (one process group), so SIGINT is passed on only when no terminal sent it.
+  for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  process.on('SIGINT', () => {
+    if (!process.stdin.isTTY) child.kill('SIGINT');
+  });
+  child.on('exit', (code, signal) =>
+    process.exit(code ?? 128 + ({ SIGTERM: 15, SIGINT: 2, SIGHUP: 1 }[signal] ?? 0)),
+  );
+} else {
+  await import(entry.href);
+}
