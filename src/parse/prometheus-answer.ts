@@ -57,19 +57,27 @@ interface Envelope {
   warnings: string[];
 }
 
-function envelope(body: string, want: 'vector' | 'matrix'): Parsed<Answer<Envelope>> {
+/** The answer's top object, or why there is none: not JSON, or Prometheus' own error. */
+function topOf(body: string): { ok: true; top: Record<string, unknown> } | { ok: false; error: string } {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
-    return { value: { ok: false, error: `not JSON: ${cleanLabel(body.slice(0, 80))}` }, problems: [] };
+    return { ok: false, error: `not JSON: ${cleanLabel(body.slice(0, 80))}` };
   }
   const top = (json ?? {}) as Record<string, unknown>;
   if (top['status'] === 'error') {
     const type = typeof top['errorType'] === 'string' ? `${top['errorType']}: ` : '';
     const error = typeof top['error'] === 'string' ? top['error'] : 'no message';
-    return { value: { ok: false, error: cleanLabel(`${type}${error}`) }, problems: [] };
+    return { ok: false, error: cleanLabel(`${type}${error}`) };
   }
+  return { ok: true, top };
+}
+
+function envelope(body: string, want: 'vector' | 'matrix'): Parsed<Answer<Envelope>> {
+  const answer = topOf(body);
+  if (!answer.ok) return { value: answer, problems: [] };
+  const { top } = answer;
   const data = (top['data'] ?? {}) as Record<string, unknown>;
   if (top['status'] !== 'success' || data['resultType'] !== want || !Array.isArray(data['result']))
     return {
@@ -126,18 +134,9 @@ export const MAX_LABEL_VALUES = 1000;
 
 /** A label-values answer (`/api/v1/label/NAME/values`): the values, cleaned and bounded in number. */
 export function parseLabelValuesAnswer(body: string): Parsed<Answer<string[]>> {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { value: { ok: false, error: `not JSON: ${cleanLabel(body.slice(0, 80))}` }, problems: [] };
-  }
-  const top = (json ?? {}) as Record<string, unknown>;
-  if (top['status'] === 'error') {
-    const type = typeof top['errorType'] === 'string' ? `${top['errorType']}: ` : '';
-    const error = typeof top['error'] === 'string' ? top['error'] : 'no message';
-    return { value: { ok: false, error: cleanLabel(`${type}${error}`) }, problems: [] };
-  }
+  const answer = topOf(body);
+  if (!answer.ok) return { value: answer, problems: [] };
+  const { top } = answer;
   if (top['status'] !== 'success' || !Array.isArray(top['data']))
     return { value: { ok: false, error: 'expected a list of label values' }, problems: [] };
   const values = top['data']
