@@ -1,5 +1,6 @@
 // The per-tick step, pure: (previous sample, new frame) -> snapshot, rates, history point. Live and replay share it.
 import type { RawFrame } from '../model/raw-frame.js';
+import { zoneId } from '../parse/zone-key.js';
 import { buildSnapshot } from './build-snapshot.js';
 import { counterRates, trendCounterNames } from './rates.js';
 import type { Snapshot } from './snapshot-types.js';
@@ -10,9 +11,7 @@ export interface HistoryPoint {
   zones: Record<string, number[]>;
 }
 
-export function zoneId(zone: { node: number; zone: string }): string {
-  return `${zone.node}/${zone.zone}`;
-}
+export { zoneId };
 
 export interface Advanced {
   snapshot: Snapshot;

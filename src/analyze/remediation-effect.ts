@@ -1,5 +1,6 @@
 // What a remediation changed: target-order blocks, free memory, verdicts and kernel counters, before vs after.
 import type { ZoneKey } from '../parse/types.js';
+import { zoneId } from '../parse/zone-key.js';
 import { diagnoseSnapshot } from './diagnose-snapshot.js';
 import type { Verdict } from './diagnosis.js';
 import type { Snapshot, ZoneSnapshot } from './snapshot-types.js';
@@ -58,10 +59,6 @@ function change(before: number | null, after: number | null): ValueChange {
   return { before, after, delta: before === null || after === null ? null : after - before };
 }
 
-function zoneKey(zone: ZoneKey): string {
-  return `${zone.node}/${zone.zone}`;
-}
-
 /** Whether a zone's blocks count as obtainable at `order`: it passes the watermark check, or there is no zoneinfo to tell. */
 export function countsForOrder(zone: ZoneSnapshot, order: number): boolean {
   return zone.canAllocate === null || zone.canAllocate[order] === true;
@@ -95,8 +92,8 @@ function sum(values: readonly number[]): number {
 
 export function remediationEffect(before: Snapshot, after: Snapshot, targetOrder: number): RemediationEffect {
   const order = Math.max(0, Math.trunc(targetOrder));
-  const beforeByKey = new Map(before.zones.map((zone) => [zoneKey(zone), zone]));
-  const afterByKey = new Map(after.zones.map((zone) => [zoneKey(zone), zone]));
+  const beforeByKey = new Map(before.zones.map((zone) => [zoneId(zone), zone]));
+  const afterByKey = new Map(after.zones.map((zone) => [zoneId(zone), zone]));
   // Zones in the order the kernel lists them: those of `after`, then any that vanished.
   const keys = [...afterByKey.keys(), ...[...beforeByKey.keys()].filter((key) => !afterByKey.has(key))];
   const zones = keys.map((key): ZoneEffect => {

@@ -28,13 +28,14 @@ export async function runCheck(
     // pagetypeinfo can only take blocks away (HighAtomic, CMA lists): it matters only for an ok that would not
     // survive the largest reserve and every CMA page being on the lists that hold its blocks.
     let listsUnread = false;
-    const first = buildSnapshot(frame);
-    if (pagetypeinfoMatters(first, orderVerdict(first, order, minBlocks))) {
+    let snapshot = buildSnapshot(frame);
+    if (pagetypeinfoMatters(snapshot, orderVerdict(snapshot, order, minBlocks))) {
       const pagetypeinfo = await source.readFile('pagetypeinfo');
       frame = { ...frame, files: { ...frame.files, pagetypeinfo } };
+      snapshot = buildSnapshot(frame);
       listsUnread = !pagetypeinfo.ok;
     }
-    const result = checkSnapshot(buildSnapshot(frame), order, minBlocks, {
+    const result = checkSnapshot(snapshot, order, minBlocks, {
       listsUnread,
       kernelLog: kernelLogProbeFor(options),
     });

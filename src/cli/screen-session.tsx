@@ -91,14 +91,19 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
     // Ink's writer clears what it drew and draws its last frame again, on the fresh alternate screen.
     handle.write?.('');
   };
-  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
-  process.on('SIGTSTP', suspend);
-  process.on('SIGCONT', resume);
-  stdin.on('end', onTerminalLost);
-  stdin.on('error', onTerminalLost);
-  stdout.on('error', onTerminalLost);
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
+  // Every handler the session adds, so that the same list is taken off at the end.
+  type Handler = Parameters<NodeJS.EventEmitter['on']>[1];
+  const listeners: [NodeJS.EventEmitter, string, Handler][] = [
+    ...STOP_SIGNALS.map((signal): [NodeJS.EventEmitter, string, Handler] => [process, signal, onSignal]),
+    [process, 'SIGTSTP', suspend],
+    [process, 'SIGCONT', resume],
+    [stdin, 'end', onTerminalLost],
+    [stdin, 'error', onTerminalLost],
+    [stdout, 'error', onTerminalLost],
+    [process, 'uncaughtException', onCrash],
+    [process, 'unhandledRejection', onCrash],
+  ];
+  for (const [emitter, event, handler] of listeners) emitter.on(event, handler);
 
   // -n N: quit once the Nth frame has been drawn (Ink draws at most every 33 ms).
   const limit = options.frameLimit ?? null;
@@ -139,13 +144,6 @@ export async function runScreenSession(options: ScreenSessionOptions): Promise<n
   unsubscribe();
   // A recording being written is closed before the process exits.
   await stopping;
-  for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
-  process.off('SIGTSTP', suspend);
-  process.off('SIGCONT', resume);
-  stdin.off('end', onTerminalLost);
-  stdin.off('error', onTerminalLost);
-  stdout.off('error', onTerminalLost);
-  process.off('uncaughtException', onCrash);
-  process.off('unhandledRejection', onCrash);
+  for (const [emitter, event, handler] of listeners) emitter.off(event, handler);
   return exitCode;
 }

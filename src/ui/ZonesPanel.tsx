@@ -16,6 +16,7 @@ import {
   zoneLabel,
   type ZoneColumns,
 } from '../render/zones-layout.js';
+import { zoneId } from '../parse/zone-key.js';
 import { useDisplay } from './StoreContext.js';
 import { useScrollClamp } from './use-scroll-clamp.js';
 import { SectionTitle } from './SectionTitle.js';
@@ -72,7 +73,8 @@ export function ZonesPanel(props: ZonesPanelProps) {
   const lines: ReactElement[] = [];
   const orderCount = snapshot.orderCount;
   for (const zone of snapshot.zones) {
-    const key = `${zone.node}/${zone.zone}`;
+    // The trends are keyed the same way.
+    const key = zoneId(zone);
     const counts = countCells(zone.freeBlocksByOrder, orderCount, layout);
     lines.push(
       <Text key={key} wrap="truncate">
