@@ -1,5 +1,5 @@
 // The compaction ceiling: how many order-N blocks compaction could at best produce in a zone, from its pageblock map; pure.
-import { CLASS_CODES, type PageblockMap, type ZonePageblocks } from '../model/pageblock-map.js';
+import { CLASS_CODES, type ZonePageblocks } from '../model/pageblock-map.js';
 
 export interface ZoneCeiling {
   node: number;
@@ -31,18 +31,6 @@ export function zoneCeiling(zone: ZonePageblocks, order: number): ZoneCeiling | 
     freeLimit,
     ceiling: Math.min(cleanRanges, freeLimit),
   };
-}
-
-export function mapCeilings(map: PageblockMap, order: number): ZoneCeiling[] {
-  return map.zones.flatMap((zone) => zoneCeiling(zone, order) ?? []);
-}
-
-/** Blocks of `order` the free lists hold now, counting each larger block as the order-N blocks it splits into. */
-export function blocksAtOrAbove(freeBlocksByOrder: readonly number[], order: number): number {
-  let blocks = 0;
-  for (let o = order; o < freeBlocksByOrder.length; o++)
-    blocks += (freeBlocksByOrder[o] ?? 0) * 2 ** (o - order);
-  return blocks;
 }
 
 export interface BlockShares {

@@ -1,5 +1,6 @@
 // The pageblock map and compaction ceiling as JSON, for `fragtop map --json` and the snapshot's `pageblocks` field.
-import { blockShares, blocksAtOrAbove, unmovableShare, zoneCeiling } from '../analyze/compaction-ceiling.js';
+import { blockShares, unmovableShare, zoneCeiling } from '../analyze/compaction-ceiling.js';
+import { blocksAtOrder } from '../analyze/remediation-effect.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import type { PageblockMap } from '../model/pageblock-map.js';
 
@@ -29,7 +30,7 @@ export function pageblockJson(map: PageblockMap, snapshot: Snapshot, withClasses
           return [
             {
               order,
-              now: live ? blocksAtOrAbove(live.freeBlocksByOrder, order) : null,
+              now: live ? blocksAtOrder(live.freeBlocksByOrder, order) : null,
               cleanRanges: ceiling.cleanRanges,
               freeLimit: ceiling.freeLimit,
               ceiling: ceiling.ceiling,

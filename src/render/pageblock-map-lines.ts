@@ -1,11 +1,6 @@
 // The pageblock map and the compaction ceiling in words and cells, for the M view and `fragtop map`; pure.
-import {
-  blockShares,
-  blocksAtOrAbove,
-  unmovableShare,
-  zoneCeiling,
-  type BlockShares,
-} from '../analyze/compaction-ceiling.js';
+import { blockShares, unmovableShare, zoneCeiling, type BlockShares } from '../analyze/compaction-ceiling.js';
+import { blocksAtOrder } from '../analyze/remediation-effect.js';
 import type { Snapshot } from '../analyze/snapshot-types.js';
 import {
   CLASS_CODES,
@@ -91,7 +86,7 @@ export function ceilingSentence(
 ): string {
   const ceiling = zoneCeiling(zone, order);
   const live = snapshot?.zones.find((z) => z.node === zone.node && z.zone === zone.zone);
-  const now = live ? count(blocksAtOrAbove(live.freeBlocksByOrder, order)) : '?';
+  const now = live ? count(blocksAtOrder(live.freeBlocksByOrder, order)) : '?';
   const head = `order ${order} (${blockLabel(pageSizeBytes, order)}): ${now} now`;
   if (!ceiling) return `${head}; this kernel has no order ${order}`;
   const share = unmovableShare(zone);

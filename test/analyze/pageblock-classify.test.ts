@@ -6,7 +6,8 @@ import {
   readWindow,
   type MapLayout,
 } from '../../src/analyze/pageblock-classify.js';
-import { blocksAtOrAbove, zoneCeiling } from '../../src/analyze/compaction-ceiling.js';
+import { zoneCeiling } from '../../src/analyze/compaction-ceiling.js';
+import { blocksAtOrder as blocksAtOrAbove } from '../../src/analyze/remediation-effect.js';
 import { mapLayoutOf } from '../../src/analyze/map-layout.js';
 import { parseZoneInfo } from '../../src/parse/zoneinfo.js';
 import { parsePageTypeInfo } from '../../src/parse/pagetypeinfo.js';

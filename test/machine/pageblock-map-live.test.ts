@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { blocksAtOrAbove, zoneCeiling } from '../../src/analyze/compaction-ceiling.js';
+import { zoneCeiling } from '../../src/analyze/compaction-ceiling.js';
+import { blocksAtOrder as blocksAtOrAbove } from '../../src/analyze/remediation-effect.js';
 import { buildSnapshot } from '../../src/analyze/build-snapshot.js';
 import { mapLayoutOf } from '../../src/analyze/map-layout.js';
 import type { PageblockMap } from '../../src/model/pageblock-map.js';
